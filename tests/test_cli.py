@@ -1,40 +1,89 @@
-"The README's main-job command (`synthview demo`) and the CLI's handling of bad input, run as real processes."
-import json, os, subprocess, sys, time
+"The README's main-job command (`synthview demo`), every subcommand's --help, and the CLI's handling of bad input, run as real processes."
+import json, os, re, subprocess, sys, time
 from pathlib import Path
 import pytest
 
-def run(*args, timeout=600):
+SUBCOMMANDS = ('demo', 'train-classifier', 'train-gan', 'train-vae', 'frontier', 'generate', 'report')
+
+
+def run(*args, timeout=600, cwd=None):
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL='2', MPLBACKEND='Agg')
-    return subprocess.run(['synthview', *args], capture_output=True, text=True, timeout=timeout, env=env)
+    return subprocess.run(['synthview', *args], capture_output=True, text=True, timeout=timeout, env=env, cwd=cwd)
+
 
 def test_help_is_quick_and_lists_subcommands():
     t = time.time(); r = run('--help')
-    assert r.returncode == 0 and 'demo' in r.stdout and 'train-classifier' in r.stdout
+    assert r.returncode == 0 and all(s in r.stdout for s in SUBCOMMANDS), r.stdout
     assert time.time() - t < 5, 'synthview --help must not import TensorFlow'
-    for sub in ('demo', 'train-classifier'):
-        r = run(sub, '--help'); assert r.returncode == 0 and '--data' in r.stdout, r.stderr
+
+
+@pytest.mark.parametrize('sub', SUBCOMMANDS)
+def test_every_subcommand_has_help(sub):
+    t = time.time(); r = run(sub, '--help')
+    assert r.returncode == 0 and r.stdout.startswith(f'usage: synthview {sub}'), r.stderr
+    assert time.time() - t < 5, f"synthview {sub} --help must not import TensorFlow"
+    if sub != 'report': assert '--out' in r.stdout and '--resume' in r.stdout
+    if sub not in ('report',): assert '--data' in r.stdout
+    if sub in ('demo', 'train-classifier', 'train-gan', 'train-vae'): assert 'multiworker' in r.stdout
+
 
 def test_demo_tiny(tmp_path):
-    "The main job at tiny settings: procedural trains -> classifier -> accuracy printed, model, metrics and confusion PNG written."
+    """The main job end to end at tiny settings: procedural trains -> classifier -> guided GAN with its gallery -> VAE ->
+    frontiers -> gradient baselines -> synthetic dataset -> report.html, each step timed in config.json; then --resume keeps
+    every step."""
     out = tmp_path/'demo'
-    r = run('demo', '--n', '240', '--size', '32', '--epochs', '2', '--out', str(out), '--quiet')
-    assert r.returncode == 0, r.stderr[-2000:]
-    assert 'test accuracy:' in r.stdout
-    m = json.loads((out/'metrics.json').read_text())
+    args = ['demo', '--n', '240', '--size', '32', '--classifier-epochs', '1', '--gan-epochs', '1', '--vae-epochs', '1',
+            '--n-per-class', '3', '--min-confidence', '0', '--out', str(out), '--quiet']
+    r = run(*args)
+    assert r.returncode == 0, r.stderr[-3000:]
+    assert 'test accuracy:' in r.stdout and 'demo finished in' in r.stdout
+    m = json.loads((out/'classifier'/'metrics.json').read_text())
     assert 0 <= m['test_accuracy'] <= 1 and len(m['confusion']) == len(m['class_names']) == 3
-    assert sum(map(sum, m['confusion'])) == 48          # 20 % of 240 held out for the test
-    assert (out/'confusion.png').read_bytes()[:4] == b'\x89PNG'
-    assert (out/'classifier.keras').stat().st_size > 1000
+    assert sum(map(sum, m['confusion'])) == 48                 # 20 % of 240 held out for the test
+    cfg = json.loads((out/'config.json').read_text())
+    assert cfg['data']['data'] == 'trains' and cfg['data']['size'] == 32
+    assert [k for k, v in cfg['steps'].items() if v['status'] == 'done'] == ['classifier', 'gan', 'vae', 'frontier', 'attribution', 'generate', 'report']
+    assert all(v['seconds'] > 0 for v in cfg['steps'].values()) and cfg['demo_seconds'] > 0
+    assert (out/'gan'/'gallery'/'index.json').is_file() and (out/'gan'/'generator.keras').is_file()
+    assert (out/'vae'/'vae.keras').is_file() and (out/'frontier'/'analysis.npz').is_file()
+    manifest = json.loads((out/'dataset'/'manifest.json').read_text())
+    assert manifest['class_names'] == m['class_names'] and len(manifest['rows']) == len(list((out/'dataset').rglob('*.png')))
+    page = (out/'report.html').read_text()
+    assert page.startswith('<!DOCTYPE html>') and 'data:image/png;base64,' in page and not re.search(r'src="(?!data:)', page)
+    for section in ('classifier', 'gan', 'latent', 'dataset', 'config'): assert f'id="{section}"' in page, section
+    # again with --resume: nothing is trained again
+    r2 = run(*args, '--resume')
+    assert r2.returncode == 0, r2.stderr[-3000:]
+    assert r2.stdout.count('already done') == 6, r2.stdout
+
+
+def test_demo_default_out_never_overwrites(tmp_path):
+    "Without --out the demo writes runs/demo, or runs/demo-2 ... when that exists (so the README command can be run twice)."
+    (tmp_path/'runs'/'demo').mkdir(parents=True)
+    r = run('demo', '--n', '2', cwd=tmp_path)                   # stops at the data, after choosing its folder
+    assert r.returncode == 2 and 'runs/demo-2' in r.stdout, (r.stdout, r.stderr)
+
 
 @pytest.mark.parametrize('args,msg', [
     (('demo', '--n', '2'), 'expected an integer in [6, inf], got 2'),
-    (('demo', '--epochs', 'many'), "invalid int value: 'many'"),
+    (('demo', '--gan-epochs', 'many'), "invalid int value: 'many'"),
+    (('demo', '--strategy', 'mirored'), "invalid choice: 'mirored'"),
     (('train-classifier', '--data', 'fashion-mnst'), "did you mean 'fashion-mnist'"),
     (('train-classifier', '--data', 'fashion-mnist', '--data-path', '/nonexistent'), "without train-images-idx3-ubyte.gz"),
+    (('train-classifier', '--epochs', '0', '--n', '60', '--size', '32'), '--epochs: expected an integer in [1, inf], got 0'),
+    (('train-gan',), "train-classifier' with this --out first"),
+    (('train-vae', '--data', '/nonexistent/folder'), "--data: expected one of 'trains', 'fashion-mnist', 'an existing folder'"),
+    (('frontier',), "train-classifier' with this --out first"),
+    (('generate', '--min-confidence', 'high'), "invalid float value: 'high'"),
+    (('generate',), "train-classifier' with this --out first"),
+    (('report', '/nonexistent/run'), 'RUN: expected an existing run folder'),
+    (('report',), 'the following arguments are required: RUN'),
+    (('train-classifier', '--resume', '--size', 'big'), "invalid int value: 'big'"),
     (('dmeo',), "invalid choice: 'dmeo'"),
 ])
 def test_bad_arguments_give_one_line_errors(args, msg, tmp_path):
-    r = run(*args, '--out', str(tmp_path/'x')) if args[0] != 'dmeo' else run(*args)
+    extra = ('--out', str(tmp_path/'x')) if args[0] not in ('dmeo', 'report') else ()
+    r = run(*args, *extra)
     assert r.returncode == 2, (r.returncode, r.stderr[-1000:])
     lines = [l for l in r.stderr.splitlines() if l.strip()]
     assert len(lines) == 1 and lines[0].startswith('synthview: error:') and msg in lines[0], r.stderr[-1000:]
