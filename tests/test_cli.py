@@ -71,6 +71,7 @@ def test_demo_default_out_never_overwrites(tmp_path):
     (('train-classifier', '--data', 'fashion-mnst'), "did you mean 'fashion-mnist'"),
     (('train-classifier', '--data', 'fashion-mnist', '--data-path', '/nonexistent'), "without train-images-idx3-ubyte.gz"),
     (('train-classifier', '--epochs', '0', '--n', '60', '--size', '32'), '--epochs: expected an integer in [1, inf], got 0'),
+    (('train-classifier', '--dropout', '1.5', '--n', '60', '--size', '32'), '--dropout: expected a finite number in [0, 0.9], got 1.5'),
     (('train-gan',), "train-classifier' with this --out first"),
     (('train-vae', '--data', '/nonexistent/folder'), "--data: expected one of 'trains', 'fashion-mnist', 'an existing folder'"),
     (('frontier',), "train-classifier' with this --out first"),
