@@ -154,7 +154,8 @@ def step_train_classifier(a, run:Run) -> dict:
     with run.step('classifier', _settings(a, ('classifier_epochs', 'classifier_batch_size', 'augment', 'head', 'classifier_dropout', 'strategy'))):
         t0 = time.time()
         from synthview.classifier import build_classifier
-        with _strategy(a).scope() if _strategy(a) is not None else contextlib.nullcontext():
+        import tensorflow as tf
+        with (_strategy(a) or tf.distribute.get_strategy()).scope():   # the default strategy's scope changes nothing
             model = build_classifier(train.shape, train.n_classes, head=a.head, dropout=check_float('--dropout', a.classifier_dropout, 0, 0.9))
         clf, hist = train_classifier(train, model=model, epochs=check_int('--epochs', a.classifier_epochs, 1), batch_size=check_int('--batch-size', a.classifier_batch_size, 1),
                                      run_dir=d, augment=a.augment, seed=run.config['data']['seed'], verbose=_verbose(a), strategy=_strategy(a))
