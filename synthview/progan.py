@@ -14,9 +14,9 @@ from .gan import (WGANGP, GeneratorDecoder, gradient_penalty, guidance_loss, was
                            wasserstein_generator_loss, latents_from_seeds, _replica, _my_slice, _resolve_classes)
 
 # %% auto #0
-__all__ = ['resolution_ladder', 'progan_plan', 'EqualizedDense', 'EqualizedConv2D', 'PixelNorm', 'MinibatchStdDev', 'upsample',
-           'downsample', 'fade', 'ProgressiveGenerator', 'ProgressiveCritic', 'progan_schedule', 'drift_penalty',
-           'ProGAN']
+__all__ = ['resolution_ladder', 'base_pyramid', 'progan_plan', 'EqualizedDense', 'EqualizedConv2D', 'PixelNorm',
+           'MinibatchStdDev', 'upsample', 'downsample', 'fade', 'ProgressiveGenerator', 'ProgressiveCritic',
+           'progan_schedule', 'drift_penalty', 'ProGAN']
 
 # %% ../nbs/11_progan.ipynb #6636c630
 def _ladder(size, min_base, max_base):
@@ -56,6 +56,16 @@ def _check_widths(widths, n, name='widths'):
     return ws
 
 # %% ../nbs/11_progan.ipynb #30a95b29
+def base_pyramid(base:int,          # base resolution of the ladder
+                 max_grid:int=5,    # largest side of the projection grid
+                ) -> tuple:
+    "(grid, doublings, crop): the base block projects to grid x grid, doubles that many times, and crops `crop` rows and columns to `base`."
+    base, max_grid = check_int('base', base, 1), check_int('max_grid', max_grid, 1)
+    k = 0
+    while -(-base // 2 ** k) > max_grid: k += 1
+    grid = -(-base // 2 ** k)                                   # ceil(base / 2^k)
+    return grid, k, grid * 2 ** k - base
+
 def progan_plan(image_shape,        # (S, S, C) of the images
                 max_width:int=256,  # cap on the feature maps per resolution
                ) -> dict:
@@ -63,8 +73,9 @@ def progan_plan(image_shape,        # (S, S, C) of the images
     s, _, c = _square_shape(image_shape)
     ladder = resolution_ladder(s)
     widths = tuple(max(16, min(check_int('max_width', max_width, 1), 2 ** int(math.floor(math.log2(16384 / r))))) for r in ladder)
-    flat = min(widths[0], max(16, 2 ** round(math.log2(8192 / ladder[0] ** 2))))
-    return dict(ladder=ladder, widths=widths, flat_channels=flat, latent_dim=min(512, max(128, widths[0])))
+    grid = base_pyramid(ladder[0])[0]
+    flat = min(widths[0], max(16, 2 ** round(math.log2(8192 / grid ** 2))))
+    return dict(ladder=ladder, widths=widths, base_grid=grid, flat_channels=flat, latent_dim=min(512, max(128, widths[0])))
 
 # %% ../nbs/11_progan.ipynb #cd006e3f
 @keras.saving.register_keras_serializable('synthview')
@@ -201,7 +212,7 @@ class ProgressiveGenerator(keras.layers.Layer):
                  *,
                  n_classes:int|None=None,     # conditional: also takes a one-hot label of this many classes
                  widths=None,                 # feature maps per resolution, coarse to fine; None: progan_plan's
-                 flat_channels:int|None=None, # maps of the projection to the base grid; None: progan_plan's
+                 flat_channels:int|None=None, # maps of the projection to the base_pyramid grid; None: progan_plan's
                  precision:str|None=None,     # None (global policy), 'float32', 'mixed_bfloat16', 'mixed_float16'
                  **kwargs):                   # keras.layers.Layer arguments (name)
         super().__init__(**kwargs)
@@ -222,8 +233,14 @@ class ProgressiveGenerator(keras.layers.Layer):
         if self.n_classes is not None:
             y = keras.Input((self.n_classes,), name='label'); ins = [z, y]
             x = L.Concatenate(name='latent_and_label', dtype=pol)([x, y])
-        x = EqualizedDense(b * b * self.flat_channels, gain=math.sqrt(2) / b, name='project', dtype=pol)(x)   # the paper's gain sqrt(2)/4 at 4 x 4
-        x = act(L.Reshape((b, b, self.flat_channels), name='base_grid', dtype=pol)(x), 'project')
+        g0, k, crop = base_pyramid(b)
+        x = EqualizedDense(g0 * g0 * self.flat_channels, gain=math.sqrt(2) / g0, name='project', dtype=pol)(x)   # the paper's gain sqrt(2)/4 at 4 x 4
+        x = act(L.Reshape((g0, g0, self.flat_channels), name='base_grid', dtype=pol)(x), 'project')
+        if k: x = act(conv(x, w[0], 3, f'conv_{g0}px'), f'conv_{g0}px')
+        for i in range(1, k + 1):                                  # the pyramid inside the base block
+            x = L.UpSampling2D(2, interpolation='nearest', name=f'upsample_{g0 * 2 ** i}px', dtype=pol)(x)
+            x = act(conv(x, w[0], 3, f'conv_{g0 * 2 ** i}px'), f'conv_{g0 * 2 ** i}px')
+        if crop: x = L.Cropping2D(((crop // 2, crop - crop // 2),) * 2, name='crop', dtype=pol)(x)
         x = act(conv(x, w[0], 3, 'conv'), 'conv')
         self.base = keras.Model(ins, x, name=f'base_{b}px')
         self.blocks = []
@@ -270,7 +287,7 @@ class ProgressiveCritic(keras.layers.Layer):
                  image_shape=(152, 152, 3),  # (S, S, C) at the last phase
                  *,
                  widths=None,                 # feature maps per resolution, coarse to fine; None: progan_plan's
-                 flat_channels:int|None=None, # maps before the final dense layer; None: progan_plan's
+                 flat_channels:int|None=None, # maps on the base_pyramid grid before the final dense layer; None: progan_plan's
                  group_size:int=4,            # minibatch standard deviation group
                  precision:str|None=None,     # None (global policy), 'float32', 'mixed_bfloat16', 'mixed_float16'
                  **kwargs):                   # keras.layers.Layer arguments (name)
@@ -293,8 +310,12 @@ class ProgressiveCritic(keras.layers.Layer):
             x = conv(conv(h, w[i], 3, 'conv0'), w[i - 1], 3, 'conv1')
             self.blocks.append(keras.Model(h, L.AveragePooling2D(2, name='downsample', dtype=pol)(x), name=f'block_{r}px'))
         h = keras.Input((b, b, w[0]), name=f'features_{b}px')
-        x = MinibatchStdDev(self.group_size, name='minibatch_std', dtype=pol)(h)
-        x = conv(conv(x, w[0], 3, 'conv'), self.flat_channels, 1, 'squeeze')
+        x = conv(MinibatchStdDev(self.group_size, name='minibatch_std', dtype=pol)(h), w[0], 3, 'conv')
+        g0, k, crop = base_pyramid(b)                               # the generator's base pyramid, upside down
+        if crop: x = L.ZeroPadding2D(((crop // 2, crop - crop // 2),) * 2, name='pad', dtype=pol)(x)
+        for i in range(k, 0, -1):
+            x = L.AveragePooling2D(2, name=f'downsample_{g0 * 2 ** i}px', dtype=pol)(conv(x, w[0], 3, f'conv_{g0 * 2 ** i}px'))
+        x = conv(x, self.flat_channels, 3 if k else 1, 'squeeze')  # 1 x 1 on the paper's 4 x 4; 3 x 3 atop a pyramid
         x = L.LeakyReLU(0.2, name='dense_lrelu', dtype=pol)(EqualizedDense(w[0], name='dense', dtype=pol)(L.Flatten(name='flatten', dtype=pol)(x)))
         self.final = keras.Model(h, EqualizedDense(1, gain=1.0, name='score', dtype='float32')(x), name=f'final_{b}px')
         self.built = True
