@@ -1,6 +1,7 @@
 """ProGAN beyond the notebook's tiny checks: a conditional ProGAN learns to draw the class it is asked for through the
 whole schedule; the trained ProGAN is a Decoder the latent tools take; mixed precision (bfloat16) and XLA
-compilation (what `jit_compile='auto'` picks on a GPU) train without errors on CPU; float16 gets loss scaling."""
+compilation (what `jit_compile='auto'` picks on a GPU) train without errors on CPU; float16 gets loss scaling; the base
+pyramid of an odd base (19: 5 -> 10 -> 20, cropped) trains in bfloat16."""
 import os
 import numpy as np
 import pytest
@@ -65,3 +66,21 @@ def test_progan_mixed_precision_and_xla(precision, jit):
     assert all(np.isfinite(v[-1]) for v in hist.values())
     x = gan.generate(4)
     assert x.dtype == np.float32 and x.shape == (4, 8, 8, 1) and np.isfinite(x).all()
+
+
+def test_base_pyramid_trains_in_mixed_precision():
+    "A 38 x 38 ladder (base 19: the pyramid 5 -> 10 -> 20, cropped; padded in the critic) through phase 0 into the fade, in bfloat16."
+    import keras, tensorflow as tf
+    precision = 'mixed_bfloat16'
+    from synthview.progan import ProGAN, ProgressiveGenerator, ProgressiveCritic
+    keras.utils.set_random_seed(0)
+    g = ProgressiveGenerator((38, 38, 3), 8, widths=(8, 8), precision=precision)
+    c = ProgressiveCritic((38, 38, 3), widths=(8, 8), precision=precision)
+    assert g.base.get_layer('crop').output.shape[1:3] == (19, 19) and c.final.get_layer('pad').output.shape[1:3] == (20, 20)
+    assert g.base.get_layer('conv_10px').compute_dtype == c.final.get_layer('conv_10px').compute_dtype == 'bfloat16'
+    gan = ProGAN(g, c, seed=0, images_per_phase=32)
+    gan.compile()
+    x = np.random.default_rng(0).uniform(-1, 1, (48, 38, 38, 3)).astype('float32')
+    hist = gan.fit(tf.data.Dataset.from_tensor_slices(x).batch(16, drop_remainder=True), epochs=1, verbose=0).history
+    assert gan.phase == 1 and gan.schedule() == (1, 0.5) and all(np.isfinite(v[-1]) for v in hist.values())
+    assert gan.generate(2).shape == (2, 38, 38, 3)
