@@ -269,6 +269,7 @@ def train_classifier(train:ImageDataset,          # training images and labels
                      val:ImageDataset|None=None,  # validation set; None: hold out `val_fraction` of `train`
                      *,
                      model:keras.Model|None=None, # a model taking canonical images and returning logits; None: build_classifier
+                     build:dict|None=None,        # build_classifier arguments (head, widths, dropout) for the model built when model is None
                      epochs:int=10,               # passes over the data
                      batch_size:int=128,          # images per step
                      lr:float=2e-3,               # peak learning rate (cosine decay to 0)
@@ -289,7 +290,8 @@ def train_classifier(train:ImageDataset,          # training images and labels
         raise DataError.expected('val', f"images {train.shape} with classes {train.class_names}", f"images {val.shape} with classes {val.class_names}")
     strategy = get_strategy(strategy) if isinstance(strategy, str) else (strategy or tf.distribute.get_strategy())
     with strategy.scope():
-        if model is None: model = build_classifier(train.shape, train.n_classes)
+        if model is None: model = build_classifier(train.shape, train.n_classes, **(build or {}))
+        elif build: raise ArgumentError.expected('build', 'None when a model is given (build_classifier arguments are for the model built here)', build)
         elif not isinstance(model, keras.Model): raise ArgumentError.expected('model', 'a keras.Model returning logits', type(model).__name__)
         n_out = model.outputs[0].shape[-1] if getattr(model, 'outputs', None) else None
         if n_out is not None and n_out != train.n_classes:

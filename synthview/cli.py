@@ -153,11 +153,8 @@ def step_train_classifier(a, run:Run) -> dict:
     from synthview.classifier import train_classifier, evaluate_classifier, plot_confusion, save_figure
     with run.step('classifier', _settings(a, ('classifier_epochs', 'classifier_batch_size', 'augment', 'head', 'classifier_dropout', 'strategy'))):
         t0 = time.time()
-        from synthview.classifier import build_classifier
-        import tensorflow as tf
-        with (_strategy(a) or tf.distribute.get_strategy()).scope():   # the default strategy's scope changes nothing
-            model = build_classifier(train.shape, train.n_classes, head=a.head, dropout=check_float('--dropout', a.classifier_dropout, 0, 0.9))
-        clf, hist = train_classifier(train, model=model, epochs=check_int('--epochs', a.classifier_epochs, 1), batch_size=check_int('--batch-size', a.classifier_batch_size, 1),
+        build = dict(head=a.head, dropout=check_float('--dropout', a.classifier_dropout, 0, 0.9))
+        clf, hist = train_classifier(train, build=build, epochs=check_int('--epochs', a.classifier_epochs, 1), batch_size=check_int('--batch-size', a.classifier_batch_size, 1),
                                      run_dir=d, augment=a.augment, seed=run.config['data']['seed'], verbose=_verbose(a), strategy=_strategy(a))
         ev = evaluate_classifier(clf, test)
         save_figure(plot_confusion(ev['confusion'], ev['class_names'], title=f"test accuracy {ev['accuracy']:.3f}"), d/'confusion.png')

@@ -16,13 +16,13 @@ def _toy(size=8):
     return tf.data.Dataset.from_tensor_slices(x).batch(16, drop_remainder=True)
 
 
-def _progan(n_classes=None, precision=None, **kw):
+def _progan(n_classes=None, precision=None, shape=(8, 8, 1), widths=(16, 16), images_per_phase=192, **kw):
     import keras
     from synthview.progan import ProGAN, ProgressiveGenerator, ProgressiveCritic
     keras.utils.set_random_seed(0)
-    g = ProgressiveGenerator((8, 8, 1), 8, widths=(16, 16), n_classes=n_classes, precision=precision)
-    c = ProgressiveCritic((8, 8, 1), widths=(16, 16), precision=precision)
-    return ProGAN(g, c, seed=0, images_per_phase=192, **kw)
+    g = ProgressiveGenerator(shape, 8, widths=widths, n_classes=n_classes, precision=precision)
+    c = ProgressiveCritic(shape, widths=widths, precision=precision)
+    return ProGAN(g, c, seed=0, images_per_phase=images_per_phase, **kw)
 
 
 def test_conditional_progan_draws_the_class_asked_for():
@@ -70,15 +70,11 @@ def test_progan_mixed_precision_and_xla(precision, jit):
 
 def test_base_pyramid_trains_in_mixed_precision():
     "A 38 x 38 ladder (base 19: the pyramid 5 -> 10 -> 20, cropped; padded in the critic) through phase 0 into the fade, in bfloat16."
-    import keras, tensorflow as tf
-    precision = 'mixed_bfloat16'
-    from synthview.progan import ProGAN, ProgressiveGenerator, ProgressiveCritic
-    keras.utils.set_random_seed(0)
-    g = ProgressiveGenerator((38, 38, 3), 8, widths=(8, 8), precision=precision)
-    c = ProgressiveCritic((38, 38, 3), widths=(8, 8), precision=precision)
+    import tensorflow as tf
+    gan = _progan(precision='mixed_bfloat16', shape=(38, 38, 3), widths=(8, 8), images_per_phase=32)
+    g, c = gan.generator, gan.critic
     assert g.base.get_layer('crop').output.shape[1:3] == (19, 19) and c.final.get_layer('pad').output.shape[1:3] == (20, 20)
     assert g.base.get_layer('conv_10px').compute_dtype == c.final.get_layer('conv_10px').compute_dtype == 'bfloat16'
-    gan = ProGAN(g, c, seed=0, images_per_phase=32)
     gan.compile()
     x = np.random.default_rng(0).uniform(-1, 1, (48, 38, 38, 3)).astype('float32')
     hist = gan.fit(tf.data.Dataset.from_tensor_slices(x).batch(16, drop_remainder=True), epochs=1, verbose=0).history
