@@ -330,7 +330,8 @@ class ImageSummary(keras.callbacks.Callback):
 # %% ../nbs/30_callbacks.ipynb #347cf465
 _RESUME_KEYS = ('image_shape', 'classifier', 'target', 'conditional', 'classes', 'batch_size', 'seed', 'latent_dim', 'generator_widths',
                 'critic_widths', 'n_critic', 'guidance_weight', 'gp_weight', 'learning_rate', 'gallery_seeds', 'gallery_classes',
-                'gallery_threshold')
+                'gallery_threshold', 'guidance_mode', 'guidance_cap', 'guidance_augment', 'guidance_warmup', 'guidance_ramp', 'gp_every',
+                'fresh_real', 'ema_beta', 'generator_learning_rate')
 
 def _check_run_dir(run_dir, config, resume, keys=_RESUME_KEYS):
     "Refuse to overwrite a previous run; when resuming, insist on the same settings (those named in keys)."
@@ -381,8 +382,17 @@ def train_gan(data:ImageDataset,         # training images (labels are not neede
               critic_widths=None,         # None: gan_plan's
               n_critic:int=5,             # critic steps per generator step
               guidance_weight:float=30.0, # lambda_cls (see WGANGP)
+              guidance_mode:str='fixed',  # 'fixed' or 'balanced' (see WGANGP)
+              guidance_cap:float|None=None, # capped guidance (see WGANGP)
+              guidance_augment=False,     # guidance through random augmentations (see WGANGP)
+              guidance_warmup:int=0,      # generator steps before guidance (see WGANGP)
+              guidance_ramp:int=0,        # generator steps over which guidance rises (see WGANGP)
               gp_weight:float=10.0,       # gradient-penalty weight
+              gp_every:int=1,             # lazy gradient penalty (see WGANGP)
+              fresh_real:bool=False,      # a fresh real minibatch for every critic step (then an epoch has n_critic x fewer steps)
+              ema_beta:float|None=None,   # EMA generator for galleries and the saved generator.keras (see WGANGP)
               learning_rate:float=1e-4,   # Adam, beta (0.5, 0.9)
+              generator_learning_rate:float|None=None, # the generator's, if it differs (two time scales); None: learning_rate
               gallery_seeds=64,           # EpochGallery seeds (a count or a list); 0: no gallery
               gallery_classes=None,       # EpochGallery classes; None: the guided classes
               gallery_threshold:float=0.0, # EpochGallery threshold
@@ -395,7 +405,8 @@ def train_gan(data:ImageDataset,         # training images (labels are not neede
     strategy = get_strategy(strategy) if isinstance(strategy, str) else (strategy or tf.distribute.get_strategy())
     n_rep = strategy.num_replicas_in_sync
     if batch_size % n_rep: raise ArgumentError.expected('batch_size', f"a multiple of the {n_rep} replicas", batch_size)
-    if len(data) < batch_size: raise DataError.expected('data', f"at least batch_size={batch_size} images", f"{len(data)} images")
+    per_step = batch_size * (check_int('n_critic', n_critic, 1) if fresh_real else 1)     # real images per generator step
+    if len(data) < per_step: raise DataError.expected('data', f"at least batch_size={batch_size} images" + (f" x n_critic={n_critic} (fresh_real)" if fresh_real else ''), f"{len(data)} images")
     gal_seeds = None if (np.ndim(gallery_seeds) == 0 and gallery_seeds == 0) else gallery_seeds
     lr = check_float('learning_rate', learning_rate, 0)
     set_seed(seed)
@@ -404,8 +415,10 @@ def train_gan(data:ImageDataset,         # training images (labels are not neede
         g = build_generator(data.shape, latent_dim, n_classes=n_classes, widths=generator_widths)
         c = build_critic(data.shape, widths=critic_widths)
         gan = WGANGP(g, c, classifier=clf, target=target, conditional=conditional, guidance_weight=guidance_weight,
-                     gp_weight=gp_weight, n_critic=n_critic, seed=seed)
-        gan.compile(learning_rate=lr)
+                     guidance_mode=guidance_mode, guidance_cap=guidance_cap, guidance_augment=guidance_augment,
+                     guidance_warmup=guidance_warmup, guidance_ramp=guidance_ramp, gp_weight=gp_weight, gp_every=gp_every,
+                     n_critic=n_critic, fresh_real=fresh_real, ema_beta=ema_beta, seed=seed)
+        gan.compile(learning_rate=lr, generator_learning_rate=generator_learning_rate)
     gallery = None
     if gal_seeds is not None and clf is not None:
         gallery = EpochGallery(run_dir, classes=gallery_classes, seeds=gal_seeds, threshold=gallery_threshold)
@@ -414,17 +427,20 @@ def train_gan(data:ImageDataset,         # training images (labels are not neede
                   target=gan.target, conditional=gan.conditional, classes=gan.classes, epochs=epochs, batch_size=batch_size,
                   seed=seed, latent_dim=gan.latent_dim, generator_widths=None if generator_widths is None else [int(w) for w in generator_widths],
                   critic_widths=None if critic_widths is None else [int(w) for w in critic_widths], n_critic=gan.n_critic,
-                  guidance_weight=gan.guidance_weight, gp_weight=gan.gp_weight, learning_rate=lr, strategy=type(strategy).__name__,
+                  guidance_weight=gan.guidance_weight, guidance_mode=gan.guidance_mode, guidance_cap=gan.guidance_cap,
+                  guidance_augment=gan.guidance_augment is not None and (gan.guidance_augment or True), guidance_warmup=gan.guidance_warmup,
+                  guidance_ramp=gan.guidance_ramp, gp_weight=gan.gp_weight, gp_every=gan.gp_every, fresh_real=gan.fresh_real,
+                  ema_beta=gan.ema_beta, learning_rate=lr, generator_learning_rate=generator_learning_rate, strategy=type(strategy).__name__,
                   replicas=n_rep, gallery_seeds=None if gallery is None else gallery.meta['seeds'],
                   gallery_classes=None if gallery is None else gallery.classes, gallery_threshold=None if gallery is None else gallery.threshold)
     if run_dir is not None:
         run_dir = Path(run_dir)
         _check_run_dir(run_dir, config, resume)
-    ds = data.to_tf(batch_size, shuffle=True, seed=seed, labels=False, drop_remainder=True)
+    ds = data.to_tf(per_step, shuffle=True, seed=seed, labels=False, drop_remainder=True)   # fresh_real: n_critic minibatches a step
     cbs = _run_callbacks(run_dir, config, gallery, image_summaries, callbacks)
     hist = gan.fit(ds, epochs=epochs, callbacks=cbs, verbose=verbose, shuffle=False)   # the dataset shuffles itself
     if run_dir is not None:
-        with atomic_path(run_dir/'generator.keras', suffix='.tmp.keras') as tmp: gan.generator.save(tmp)
+        with atomic_path(run_dir/'generator.keras', suffix='.tmp.keras') as tmp: gan.shown_generator().save(tmp)   # the EMA one if any
         with atomic_path(run_dir/'gan.weights.h5', suffix='.tmp.weights.h5') as tmp: gan.save_weights(tmp)
     gan.gallery = gallery
     return gan, hist.history

@@ -13,7 +13,8 @@ from .classifier import Classifier, as_classifier
 
 # %% auto #0
 __all__ = ['gan_plan', 'build_generator', 'build_critic', 'wasserstein_critic_loss', 'wasserstein_generator_loss',
-           'gradient_penalty', 'guidance_loss', 'latents_from_seeds', 'GeneratorDecoder', 'WGANGP']
+           'gradient_penalty', 'guidance_nll', 'guidance_loss', 'guidance_loss_from_nll', 'augment_images',
+           'latents_from_seeds', 'GeneratorDecoder', 'ema_update', 'WGANGP']
 
 # %% ../nbs/10_gan.ipynb #87f56329
 def _image_shape(shape, name='image_shape'):
@@ -129,14 +130,66 @@ def gradient_penalty(critic,          # callable: images -> scores
     return tf.reduce_mean(tf.square(norm - 1.0))                           # E[(||g|| - 1)^2]
 
 # %% ../nbs/10_gan.ipynb #2bbf740c
-def guidance_loss(logits,      # classifier logits (or log-probabilities) of generated images, (N, K)
-                  target_mask, # multi-hot (N, K) or (K,): 1 for the classes each image may be
-                 ):
-    "Classifier guidance: E[-log sum_{c in T} softmax(logits)_c] = E[LSE(logits) - LSE(logits[T])]; CE for one class."
+def guidance_nll(logits,      # classifier logits (or log-probabilities) of generated images, (N, K)
+                 target_mask, # multi-hot (N, K) or (K,): 1 for the classes each image may be
+                ):
+    "Per-image guidance term -log sum_{c in T} softmax(logits)_c = LSE(logits) - LSE(logits[T]), shape (N,)."
     logits = tf.convert_to_tensor(logits, tf.float32)
     mask = tf.broadcast_to(tf.cast(target_mask, tf.float32), tf.shape(logits))
     masked = tf.where(mask > 0, logits, tf.fill(tf.shape(logits), -1e9))
-    return tf.reduce_mean(tf.reduce_logsumexp(logits, -1) - tf.reduce_logsumexp(masked, -1))   # -log p(T)
+    return tf.reduce_logsumexp(logits, -1) - tf.reduce_logsumexp(masked, -1)   # -log p(T)
+
+def guidance_loss(logits,      # classifier logits (or log-probabilities) of generated images, (N, K)
+                  target_mask, # multi-hot (N, K) or (K,): 1 for the classes each image may be
+                  cap:float|None=None, # capped guidance: no push on images whose p(T) >= cap (a hinge); None: no cap
+                 ):
+    "Classifier guidance: E[-log p(T)], CE for one class; capped: E[max(-log p(T) + log cap, 0)], zero above the cap."
+    nll = guidance_nll(logits, target_mask)
+    return tf.reduce_mean(nll) if cap is None else guidance_loss_from_nll(nll, cap)
+
+def guidance_loss_from_nll(nll, # per-image -log p(T), (N,)
+                           cap:float, # the probability above which an image gets no push
+                          ):
+    "Capped guidance from per-image terms: E[max(-log p(T) + log cap, 0)]."
+    return tf.reduce_mean(tf.nn.relu(nll + math.log(_check_cap(cap))))   # hinge at p(T) = cap
+
+def _check_cap(cap, name='cap'):
+    "A probability cap in (0, 1]."
+    return check_float(name, cap, 1e-6, 1.0)
+
+# %% ../nbs/10_gan.ipynb #2248d835
+def _gaussian_blur3(x):
+    "3 x 3 binomial blur per channel, edges replicated."
+    k1 = tf.constant([0.25, 0.5, 0.25], tf.float32)
+    k = tf.tile((k1[:, None] * k1[None, :])[:, :, None, None], [1, 1, tf.shape(x)[-1], 1])
+    return tf.nn.depthwise_conv2d(tf.pad(x, [[0, 0], [1, 1], [1, 1], [0, 0]], mode='SYMMETRIC'), k, [1, 1, 1, 1], 'VALID')
+
+def augment_images(images,            # canonical images (N, H, W, C), a tensor
+                   seed,              # an int or a keras.random.SeedGenerator
+                   *,
+                   shift:int=2,       # largest translation in pixels, each axis (edges mirrored)
+                   flip:bool=False,   # random left-right flips (only where the data allows them)
+                   noise:float=0.05,  # standard deviation of added Gaussian noise (canonical units)
+                   blur:float=0.5,    # largest mix with a 3 x 3 blur (0: none, 1: fully blurred)
+                  ):
+    "A random, differentiable view of each image: shifted, optionally flipped, blurred and noised; same seed, same view."
+    x = tf.convert_to_tensor(images, tf.float32)
+    shift, noise, blur = check_int('shift', shift, 0), check_float('noise', noise, 0), check_float('blur', blur, 0, 1)
+    n, h, w = tf.shape(x)[0], tf.shape(x)[1], tf.shape(x)[2]
+    if shift:
+        pad = tf.pad(x, [[0, 0], [shift, shift], [shift, shift], [0, 0]], mode='SYMMETRIC')
+        d = keras.random.randint((n, 2), 0, 2 * shift + 1, seed=seed)
+        rows = d[:, :1] + tf.range(h)[None]                              # (N, H): each image its own offset
+        cols = d[:, 1:] + tf.range(w)[None]
+        x = tf.gather(tf.gather(pad, rows, axis=1, batch_dims=1), cols, axis=2, batch_dims=1)
+    if flip:
+        f = keras.random.uniform((n, 1, 1, 1), seed=seed) < 0.5
+        x = tf.where(f, tf.reverse(x, [2]), x)
+    if blur:
+        a = keras.random.uniform((n, 1, 1, 1), 0.0, blur, seed=seed)
+        x = (1 - a) * x + a * _gaussian_blur3(x)
+    if noise: x = x + noise * keras.random.normal(tf.shape(x), seed=seed)
+    return x
 
 # %% ../nbs/10_gan.ipynb #38875bca
 def latents_from_seeds(seeds,          # an int, or a sequence of non-negative ints
@@ -250,6 +303,26 @@ def _resolve_classes(target, n_classes, names):
             out.append(int(t))
     return sorted(set(out))
 
+def _augment_options(augment):
+    "augment_images arguments from True/False or a dict of them (checked now, not at the first step)."
+    if augment is False or augment is None: return None
+    if augment is True: return {}
+    if not isinstance(augment, dict): raise ArgumentError.expected('guidance_augment', 'True, False or a dict of augment_images arguments', augment)
+    bad = set(augment) - {'shift', 'flip', 'noise', 'blur'}
+    if bad: raise ArgumentError.expected('guidance_augment', "keys among 'shift', 'flip', 'noise', 'blur'", sorted(bad))
+    augment_images(tf.zeros((1, 4, 4, 1)), 0, **augment)                # validates the values
+    return dict(augment)
+
+def _ema_copy(generator):
+    "A frozen copy of a generator (same architecture and weights) that an EMA of its weights is kept in."
+    ema = keras.models.clone_model(generator)
+    ema.set_weights(generator.get_weights()); ema.trainable = False
+    return ema
+
+def ema_update(ema:keras.Model, model:keras.Model, beta):
+    "Exponential moving average of a model's weights (batch-norm statistics included): w_ema <- w + beta (w_ema - w)."
+    for e, w in zip(ema.weights, model.weights): e.assign(w + beta * (e - w))
+
 # %% ../nbs/10_gan.ipynb #46578f3a
 @keras.saving.register_keras_serializable('synthview')
 class WGANGP(keras.Model):
@@ -262,9 +335,17 @@ class WGANGP(keras.Model):
                  target=None,                 # guided class(es): an index or name, or a list of them
                  conditional:bool=False,      # the generator takes a label, drawn uniformly from the targets (default all classes)
                  n_classes:int|None=None,     # number of classes; None: the classifier's
-                 guidance_weight:float=30.0,  # lambda_cls, weight of the guidance loss (see above); 0: watch the target only
+                 guidance_weight:float=30.0,  # lambda_cls: the loss weight ('fixed'), or guidance/critic gradient ratio ('balanced'); 0: watch only
+                 guidance_mode:str='fixed',   # 'fixed' weight, or 'balanced': the guidance gradient on the images kept at guidance_weight x the critic's
+                 guidance_cap:float|None=None, # no push on images the classifier gives p(target) >= cap (a hinge); None: always push
+                 guidance_augment=False,      # classify a random augmented view (True, or augment_images arguments as a dict)
+                 guidance_warmup:int=0,       # generator steps without guidance (the critic teaches realism first)
+                 guidance_ramp:int=0,         # generator steps over which guidance then rises linearly to its full weight
                  gp_weight:float=10.0,        # lambda of the gradient penalty (Gulrajani et al.)
+                 gp_every:int=1,              # lazy penalty: on every k-th critic step, weighted k times (1: every step)
                  n_critic:int=5,              # critic updates per generator update (Gulrajani et al.)
+                 fresh_real:bool=False,       # each critic step on its own real minibatch (Algorithm 1): fit() batches hold n_critic of them
+                 ema_beta:float|None=None,    # keep an EMA of the generator (decay per step, e.g. 0.999) for decoding and galleries
                  gp_epsilon:float=1e-10,      # epsilon under the square root of the gradient norm
                  seed:int|None=None,          # seed of latents, labels and interpolation factors (None: random)
                  **kwargs):                   # keras.Model arguments (name)
@@ -281,6 +362,15 @@ class WGANGP(keras.Model):
         self.guidance_weight = check_float('guidance_weight', guidance_weight, 0)
         self.gp_weight = check_float('gp_weight', gp_weight, 0)
         self.n_critic = check_int('n_critic', n_critic, 1)
+        self.guidance_mode = check_choice('guidance_mode', guidance_mode, ('fixed', 'balanced'))
+        self.guidance_cap = None if guidance_cap is None else _check_cap(guidance_cap, 'guidance_cap')
+        self.guidance_augment = _augment_options(guidance_augment)
+        self.guidance_warmup = check_int('guidance_warmup', guidance_warmup, 0)
+        self.guidance_ramp = check_int('guidance_ramp', guidance_ramp, 0)
+        self.gp_every = check_int('gp_every', gp_every, 1)
+        self.fresh_real = bool(check_choice('fresh_real', fresh_real, (True, False)))
+        self.ema_beta = None if ema_beta is None else check_float('ema_beta', ema_beta, 0, 1)
+        self.generator_ema = _ema_copy(generator) if self.ema_beta is not None else None
         self.gp_epsilon = check_float('gp_epsilon', gp_epsilon, 0)
         self.conditional = bool(conditional)
         self.seed = None if seed is None else check_int('seed', seed, 0)
@@ -316,6 +406,7 @@ class WGANGP(keras.Model):
         self.guidance_tracker = keras.metrics.Mean(name='guidance_loss')
         self.share_tracker = keras.metrics.Mean(name='target_share')
         self.prob_tracker = keras.metrics.Mean(name='target_prob')
+        self.scale_tracker = keras.metrics.Mean(name='guidance_scale')
         self.built = True
 
     @property
@@ -326,7 +417,7 @@ class WGANGP(keras.Model):
     @property
     def metrics(self):
         base = [self.critic_loss_tracker, self.gp_tracker, self.w_tracker, self.generator_loss_tracker]
-        return base + ([self.guidance_tracker, self.share_tracker, self.prob_tracker] if self.guided else [])
+        return base + ([self.guidance_tracker, self.share_tracker, self.prob_tracker, self.scale_tracker] if self.guided else [])
 
     def call(self, inputs, training=False):
         "Images from latents (and one-hot labels): the generator."
@@ -357,6 +448,7 @@ def _compile(self:WGANGP,
              critic_optimizer=None,     # a Keras optimizer (or its config); None: Adam(learning_rate, beta_1, beta_2)
              generator_optimizer=None,  # likewise for the generator
              learning_rate:float=1e-4,  # of the default Adam optimisers
+             generator_learning_rate:float|None=None, # the generator's, if it differs (two time-scale update rule); None: learning_rate
              beta_1:float=0.5,          # of the default Adam optimisers
              beta_2:float=0.9,          # of the default Adam optimisers
              **kwargs):                 # keras.Model.compile arguments: jit_compile, steps_per_execution, run_eagerly
@@ -365,11 +457,12 @@ def _compile(self:WGANGP,
         if kwargs.get(k) is not None: raise ArgumentError.expected(k, 'nothing: WGANGP has its own losses and metrics; pass critic_optimizer / generator_optimizer', kwargs[k])
         kwargs.pop(k, None)
     lr, b1, b2 = check_float('learning_rate', learning_rate, 0), check_float('beta_1', beta_1, 0, 1), check_float('beta_2', beta_2, 0, 1)
-    def opt(o, name):
+    glr = lr if generator_learning_rate is None else check_float('generator_learning_rate', generator_learning_rate, 0)
+    def opt(o, name, lr=lr):
         if o is None: return keras.optimizers.Adam(lr, beta_1=b1, beta_2=b2, name=name)
         return o if isinstance(o, keras.optimizers.Optimizer) else keras.optimizers.get(o)
     self.critic_optimizer = opt(critic_optimizer, 'critic_adam')
-    self.generator_optimizer = opt(generator_optimizer, 'generator_adam')
+    self.generator_optimizer = opt(generator_optimizer, 'generator_adam', glr)
     super(WGANGP, self).compile(optimizer=None, **kwargs)
     self.critic_optimizer.build(self.critic.trainable_variables)
     self.generator_optimizer.build(self.generator.trainable_variables)
@@ -405,7 +498,7 @@ def _generate(self:WGANGP, z, y, training):
     return self.generator(z if y is None else [z, y], training=training)
 
 def _critic_step(self:WGANGP, real):
-    "One critic update: Wasserstein loss + gp_weight * gradient penalty, on fresh latents and interpolation factors."
+    "One critic update: Wasserstein loss + gp_weight * gradient penalty (lazy: every gp_every-th step, x gp_every)."
     n, _ = _replica()
     b = tf.shape(real)[0]
     z, y, _ = self._sample(b)
@@ -413,7 +506,11 @@ def _critic_step(self:WGANGP, real):
     alpha = _my_slice(keras.random.uniform((b * n, 1, 1, 1), seed=self.seed_generator), b)
     with tf.GradientTape() as tape:
         w_loss = wasserstein_critic_loss(self.critic(real, training=True), self.critic(fake, training=True))
-        gp = gradient_penalty(self.critic, real, fake, alpha, self.gp_epsilon)
+        if self.gp_every == 1: gp = gradient_penalty(self.critic, real, fake, alpha, self.gp_epsilon)
+        else:
+            on = tf.equal(self.critic_optimizer.iterations % self.gp_every, 0)
+            gp = tf.cond(on, lambda: gradient_penalty(self.critic, real, fake, alpha, self.gp_epsilon) * self.gp_every,
+                         lambda: tf.zeros([]))                         # lazy regularisation (StyleGAN2): k x the penalty, every k steps
         loss = w_loss + self.gp_weight * gp
         scaled = loss / n                                                  # replicas' gradients are summed
     grads = tape.gradient(scaled, self.critic.trainable_variables)
@@ -421,60 +518,100 @@ def _critic_step(self:WGANGP, real):
     return loss, gp, -w_loss
 
 def _guidance_terms(self:WGANGP, fake, mask):
-    "Guidance loss, share of images assigned to the target and its mean probability."
-    logits = self.classifier.log_probs(fake)
+    "Per-image guidance term -log p(T) (on an augmented view if asked), share assigned to the target, its mean probability."
+    seen = fake if self.guidance_augment is None else augment_images(fake, self.seed_generator, **self.guidance_augment)
+    logits = self.classifier.log_probs(seen)
     mask = tf.broadcast_to(mask, tf.shape(logits))
-    loss = guidance_loss(logits, mask)
+    nll = guidance_nll(logits, mask)
     hit = tf.reduce_sum(tf.one_hot(tf.argmax(logits, -1), self.n_classes) * mask, -1)
     prob = tf.reduce_sum(tf.nn.softmax(logits) * mask, -1)
-    return loss, tf.reduce_mean(hit), tf.reduce_mean(prob)
+    return nll, tf.reduce_mean(hit), tf.reduce_mean(prob)
+
+def _guidance_ramp(self:WGANGP):
+    "The share of the guidance weight in force now: 0 during the warm-up, then rising linearly over the ramp to 1."
+    step = tf.cast(self.generator_optimizer.iterations, tf.float32) - float(self.guidance_warmup)
+    if self.guidance_ramp == 0: return tf.cast(step >= 0, tf.float32)
+    return tf.clip_by_value((step + 1.0) / float(self.guidance_ramp), 0.0, 1.0)
+
+def _image_gradient(self:WGANGP, tape, fake, g_loss, nll, nll_mean):
+    "d(loss)/d(images): the critic's term plus the guidance term, capped, weighted (fixed or balanced) and ramped; and the scale used."
+    g_critic = tape.gradient(g_loss, fake)                                # both losses were computed under `tape`
+    g_guide = tape.gradient(nll_mean, fake)                               # rows: each image's own -log p(T) gradient / N
+    if self.guidance_mode == 'balanced':                                  # VQGAN-style adaptive weight, on the images
+        scale = self.guidance_weight * tf.norm(g_critic) / (tf.norm(g_guide) + 1e-12)
+    else: scale = tf.constant(self.guidance_weight, tf.float32)
+    scale = tf.cast(tf.stop_gradient(scale) * self._guidance_ramp(), g_guide.dtype)
+    if self.guidance_cap is not None:                                     # hinge: no push at p(T) >= cap
+        keep = tf.cast(nll > -math.log(self.guidance_cap), g_guide.dtype)
+        g_guide = g_guide * tf.reshape(keep, [-1] + [1] * (len(fake.shape) - 1))
+    return g_critic + scale * g_guide, tf.cast(scale, tf.float32)
 
 def _generator_step(self:WGANGP, b):
-    "One generator update: -E[D(G(z))] + guidance_weight * guidance loss."
+    "One generator update: -E[D(G(z))] + scale * guidance loss, the two combined on the images (see _image_gradient)."
     n, _ = _replica()
     z, y, mask = self._sample(b)
     guide = self.guided and self.guidance_weight > 0
-    with tf.GradientTape() as tape:
+    with tf.GradientTape(persistent=guide) as tape:
         fake = self._generate(z, y, training=True)
         g_loss = wasserstein_generator_loss(self.critic(fake, training=True))
-        loss = g_loss
+        g_scaled = g_loss / n                                             # replicas' gradients are summed
         if guide:
-            cls_loss, share, prob = self._guidance_terms(fake, mask)
-            loss = g_loss + self.guidance_weight * cls_loss
-        scaled = loss / n
-    grads = tape.gradient(scaled, self.generator.trainable_variables)
-    self.generator_optimizer.apply_gradients(zip(grads, self.generator.trainable_variables))
-    if self.guided and not guide: cls_loss, share, prob = self._guidance_terms(tf.stop_gradient(fake), mask)
-    return (g_loss,) + ((cls_loss, share, prob) if self.guided else ())
+            nll, share, prob = self._guidance_terms(fake, mask)
+            nll_mean = tf.reduce_mean(nll)
+    variables = self.generator.trainable_variables
+    if guide:
+        g_img, scale = self._image_gradient(tape, fake, g_loss, nll, nll_mean)
+        grads = tape.gradient(fake, variables, output_gradients=g_img / n)   # chain rule through the generator, once
+        cls_loss = nll_mean if self.guidance_cap is None else guidance_loss_from_nll(nll, self.guidance_cap)
+        del tape
+    else: grads = tape.gradient(g_scaled, variables)
+    self.generator_optimizer.apply_gradients(zip(grads, variables))
+    if self.generator_ema is not None: ema_update(self.generator_ema, self.generator, self.ema_beta)
+    if self.guided and not guide:
+        nll, share, prob = self._guidance_terms(tf.stop_gradient(fake), mask)
+        cls_loss, scale = tf.reduce_mean(nll), tf.zeros([])
+    return (g_loss,) + ((cls_loss, share, prob, scale) if self.guided else ())
 
 def _train_step(self:WGANGP, data):
-    "n_critic critic updates then one generator update, on one batch of real images (labels, if any, are ignored)."
+    "n_critic critic updates then one generator update; fresh_real: each critic update on its own slice of the batch."
     if self.guided and self.classifier is None:
         raise ArgumentError.expected('classifier', 'a classifier for a guided GAN (set gan.classifier = ...)', 'None')
     real = data[0] if isinstance(data, (tuple, list)) else data
     real = tf.cast(real, tf.float32)
-    for _ in range(self.n_critic):
-        c_loss, gp, w = self.critic_step(real)
-    out = self.generator_step(tf.shape(real)[0])
+    if self.fresh_real:
+        what = f"a real batch of a multiple of n_critic={self.n_critic} images (fresh_real: one minibatch per critic step)"
+        if real.shape[0] is not None and real.shape[0] % self.n_critic: raise ShapeError.expected('real batch', what, real)
+        with tf.control_dependencies([tf.debugging.assert_equal(tf.shape(real)[0] % self.n_critic, 0, message=f"expected {what}")]):
+            reals = tf.split(real, self.n_critic)                         # a batch shape known only when it runs
+    else: reals = [real] * self.n_critic                                  # the same batch for every critic step
+    for r in reals: c_loss, gp, w = self.critic_step(r)
+    out = self.generator_step(tf.shape(reals[0])[0])
     for t, v in zip([self.critic_loss_tracker, self.gp_tracker, self.w_tracker], [c_loss, gp, w]): t.update_state(v)
     self.generator_loss_tracker.update_state(out[0])
     if self.guided:
-        for t, v in zip([self.guidance_tracker, self.share_tracker, self.prob_tracker], out[1:]): t.update_state(v)
+        for t, v in zip([self.guidance_tracker, self.share_tracker, self.prob_tracker, self.scale_tracker], out[1:]): t.update_state(v)
     return {m.name: m.result() for m in self.metrics}
 
 WGANGP._sample, WGANGP._generate, WGANGP._guidance_terms = _sample, _generate, _guidance_terms
+WGANGP._guidance_ramp, WGANGP._image_gradient = _guidance_ramp, _image_gradient
 WGANGP.critic_step, WGANGP.generator_step, WGANGP.train_step = _critic_step, _generator_step, _train_step
 
 # %% ../nbs/10_gan.ipynb #82176f23
-def _decoder(self:WGANGP, label=None) -> GeneratorDecoder:
-    "A Decoder over the generator; for a conditional GAN, `label` fixes the class (a name or an index)."
+def _decoder(self:WGANGP, label=None, *, ema:bool|None=None) -> GeneratorDecoder:
+    "A Decoder over the generator (its EMA when there is one, unless ema=False); `label` fixes a conditional GAN's class."
     if label is not None and isinstance(label, str):
         names = self.classifier.class_names if self.classifier is not None else None
         label = _resolve_classes(label, self.n_classes, names)[0]
+    if ema and self.generator_ema is None: raise ArgumentError.expected('ema', 'False or None for a GAN without an EMA generator (ema_beta=None)', ema)
     cache = self.__dict__.setdefault('_decoders', {})     # one per label: each holds a compiled function
-    key = None if label is None else int(label)
-    if key not in cache: cache[key] = GeneratorDecoder(self.generator, key)
+    use_ema = self.generator_ema is not None and ema is not False
+    key = (None if label is None else int(label), use_ema)
+    if key not in cache: cache[key] = GeneratorDecoder(self.generator_ema if use_ema else self.generator, key[0])
     return cache[key]
+
+def _shown_generator(self:WGANGP) -> keras.Model:
+    "The generator whose images are shown and saved: the EMA one when there is one."
+    return self.generator_ema if self.generator_ema is not None else self.generator
 
 def _decode(self:WGANGP, z, labels=None):
     "Canonical images for latents z (and class labels for a conditional GAN); see GeneratorDecoder.decode."
@@ -488,7 +625,10 @@ def _get_config(self:WGANGP):
     "Sub-models and hyperparameters (the classifier is not part of the GAN: attach it after loading)."
     return dict(name=self.name, generator=keras.saving.serialize_keras_object(self.generator),
                 critic=keras.saving.serialize_keras_object(self.critic), target=self.target, conditional=self.conditional,
-                n_classes=self.n_classes, guidance_weight=self.guidance_weight, gp_weight=self.gp_weight,
+                n_classes=self.n_classes, guidance_weight=self.guidance_weight, guidance_mode=self.guidance_mode,
+                guidance_cap=self.guidance_cap, guidance_augment=False if self.guidance_augment is None else self.guidance_augment,
+                guidance_warmup=self.guidance_warmup, guidance_ramp=self.guidance_ramp, gp_every=self.gp_every,
+                fresh_real=self.fresh_real, ema_beta=self.ema_beta, gp_weight=self.gp_weight,
                 n_critic=self.n_critic, gp_epsilon=self.gp_epsilon, seed=self.seed)
 
 def _save_own_variables(self:WGANGP, store):
@@ -505,6 +645,6 @@ def _from_config(cls, config):
     g, c = (keras.saving.deserialize_keras_object(config.pop(k)) for k in ('generator', 'critic'))
     return cls(g, c, **config)
 
-WGANGP.decoder, WGANGP.decode, WGANGP.generate = _decoder, _decode, _generate_images
+WGANGP.decoder, WGANGP.decode, WGANGP.generate, WGANGP.shown_generator = _decoder, _decode, _generate_images, _shown_generator
 WGANGP.get_config, WGANGP.from_config = _get_config, _from_config
 WGANGP.save_own_variables, WGANGP.load_own_variables = _save_own_variables, _load_own_variables

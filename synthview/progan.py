@@ -11,7 +11,8 @@ import keras
 from .core import *
 from .classifier import Classifier, as_classifier
 from .gan import (WGANGP, GeneratorDecoder, gradient_penalty, guidance_loss, wasserstein_critic_loss,
-                           wasserstein_generator_loss, latents_from_seeds, _replica, _my_slice, _resolve_classes)
+                           wasserstein_generator_loss, latents_from_seeds, guidance_loss_from_nll, _replica, _my_slice, _resolve_classes,
+                           _check_cap, _augment_options)
 
 # %% auto #0
 __all__ = ['resolution_ladder', 'base_pyramid', 'progan_plan', 'EqualizedDense', 'EqualizedConv2D', 'PixelNorm',
@@ -377,7 +378,10 @@ class ProGAN(keras.Model):
                  images_per_phase:int=800_000, # images of phase 0 and of each stabilisation (the paper: 800k)
                  fade_images:int|None=None,   # images of each fade-in; None: images_per_phase
                  guidance_weight:float=30.0,  # lambda_cls (as WGANGP); 0: watch the target only
-                 guidance_from_phase:int=0,   # guide from this phase on (before: watch only)
+                 guidance_from_phase:int=0,   # guide from this phase on (before: watch only): ProGAN's warm-up
+                 guidance_mode:str='fixed',   # 'fixed' or 'balanced' (as WGANGP)
+                 guidance_cap:float|None=None, # capped guidance (as WGANGP)
+                 guidance_augment=False,      # guidance through random augmentations (as WGANGP)
                  gp_weight:float=10.0,        # lambda_GP
                  drift_weight:float=0.001,    # eps_drift
                  n_critic:int=1,              # critic updates per generator update (the paper: 1)
@@ -398,6 +402,9 @@ class ProGAN(keras.Model):
         self.fade_images = check_int('fade_images', fade_images if fade_images is not None else images_per_phase, 1)
         self.guidance_weight = check_float('guidance_weight', guidance_weight, 0)
         self.guidance_from_phase = check_int('guidance_from_phase', guidance_from_phase, 0)
+        self.guidance_mode = check_choice('guidance_mode', guidance_mode, ('fixed', 'balanced'))
+        self.guidance_cap = None if guidance_cap is None else _check_cap(guidance_cap, 'guidance_cap')
+        self.guidance_augment = _augment_options(guidance_augment)
         self.gp_weight, self.drift_weight = check_float('gp_weight', gp_weight, 0), check_float('drift_weight', drift_weight, 0)
         self.n_critic, self.gp_epsilon = check_int('n_critic', n_critic, 1), check_float('gp_epsilon', gp_epsilon, 0)
         self.ema_beta = None if ema_beta is None else check_float('ema_beta', ema_beta, 0, 1)
@@ -453,7 +460,8 @@ class ProGAN(keras.Model):
 
 # %% ../nbs/11_progan.ipynb #05bd111c
 ProGAN.classifier = WGANGP.classifier
-ProGAN._sample, ProGAN._guidance_terms = WGANGP._sample, WGANGP._guidance_terms
+ProGAN._sample, ProGAN._guidance_terms, ProGAN._image_gradient = WGANGP._sample, WGANGP._guidance_terms, WGANGP._image_gradient
+ProGAN._guidance_ramp = lambda self: tf.constant(1.0)      # ProGAN's warm-up is guidance_from_phase
 
 # %% ../nbs/11_progan.ipynb #66e695c1
 def _fade_start(self:ProGAN, phase:int) -> int:
@@ -562,23 +570,30 @@ def _critic_step(self:ProGAN, real, phase:int, alpha):
     return loss, gp, drift, -w_loss
 
 def _generator_step(self:ProGAN, b, phase:int, alpha):
-    "One generator update at a phase: -E[D(G(z))] + guidance_weight * guidance loss (from guidance_from_phase on)."
+    "One generator update at a phase: -E[D(G(z))] + guidance (from guidance_from_phase on), combined on the images as WGANGP does."
     n, _ = _replica()
     z, y, mask = self._sample(b)
     guide = self.guided and self.guidance_weight > 0 and phase >= self.guidance_from_phase
     variables = self.generator.phase_variables(phase)
-    with tf.GradientTape() as tape:
+    opt = self.generator_optimizer
+    with tf.GradientTape(persistent=guide) as tape:
         fake = self.generate_at(z if y is None else [z, y], phase, alpha, training=True)
         g_loss = wasserstein_generator_loss(self.score_at(fake, phase, alpha, training=True))
-        loss = g_loss
+        g_scaled = opt.scale_loss(g_loss / n)                          # replicas' gradients are summed
         shown = upsample(fake, self.ladder[-1] // self.ladder[phase])   # as the gallery shows it: full size, nearest
         if guide:
-            cls_loss, share, prob = self._guidance_terms(shown, mask)
-            loss = g_loss + self.guidance_weight * cls_loss
-        scaled = self.generator_optimizer.scale_loss(loss / n)
-    grads = tape.gradient(scaled, variables)
-    self.generator_optimizer.apply_gradients(zip(grads, variables))
-    if self.guided and not guide: cls_loss, share, prob = self._guidance_terms(tf.stop_gradient(shown), mask)
+            nll, share, prob = self._guidance_terms(shown, mask)
+            nll_scaled = opt.scale_loss(tf.reduce_mean(nll) / n)
+    if guide:
+        g_img, _ = self._image_gradient(tape, fake, g_scaled, nll, nll_scaled)   # on the phase's images, through the upsampling
+        grads = tape.gradient(fake, variables, output_gradients=g_img)
+        cls_loss = tf.reduce_mean(nll) if self.guidance_cap is None else guidance_loss_from_nll(nll, self.guidance_cap)
+        del tape
+    else: grads = tape.gradient(g_scaled, variables)
+    opt.apply_gradients(zip(grads, variables))
+    if self.guided and not guide:
+        nll, share, prob = self._guidance_terms(tf.stop_gradient(shown), mask)
+        cls_loss = tf.reduce_mean(nll)
     return (g_loss,) + ((cls_loss, share, prob) if self.guided else ())
 
 def _update_ema(self:ProGAN):
@@ -708,7 +723,8 @@ def _get_config(self:ProGAN):
     ser = keras.saving.serialize_keras_object
     return dict(name=self.name, generator=ser(self.generator), critic=ser(self.critic), target=self.target, conditional=self.conditional,
                 n_classes=self.n_classes, images_per_phase=self.images_per_phase, fade_images=self.fade_images,
-                guidance_weight=self.guidance_weight, guidance_from_phase=self.guidance_from_phase, gp_weight=self.gp_weight,
+                guidance_weight=self.guidance_weight, guidance_from_phase=self.guidance_from_phase, guidance_mode=self.guidance_mode, guidance_cap=self.guidance_cap,
+                guidance_augment=False if self.guidance_augment is None else self.guidance_augment, gp_weight=self.gp_weight,
                 drift_weight=self.drift_weight, n_critic=self.n_critic, gp_epsilon=self.gp_epsilon, ema_beta=self.ema_beta,
                 reset_optimizers=self.reset_optimizers, seed=self.seed)
 
