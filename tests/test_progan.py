@@ -80,3 +80,23 @@ def test_base_pyramid_trains_in_mixed_precision():
     hist = gan.fit(tf.data.Dataset.from_tensor_slices(x).batch(16, drop_remainder=True), epochs=1, verbose=0).history
     assert gan.phase == 1 and gan.schedule() == (1, 0.5) and all(np.isfinite(v[-1]) for v in hist.values())
     assert gan.generate(2).shape == (2, 38, 38, 3)
+
+
+@pytest.mark.parametrize('precision', [None, 'mixed_bfloat16'])
+def test_progan_guidance_options_are_the_wgangp_ones(precision, tmp_path):
+    """ProGAN takes WGANGP's guidance options (balanced weight, cap, augmented view) through the same code, in float32
+    and bfloat16, and a conditional ProGAN so guided still draws the class it is asked for; the options are saved."""
+    import keras
+    from _gan_helpers import toy_classifier
+    clf = toy_classifier(8)
+    opts = dict(guidance_mode='balanced', guidance_weight=2.0, guidance_cap=0.95, guidance_augment=dict(shift=1, noise=0.02))
+    gan = _progan(n_classes=2, classifier=clf, conditional=True, precision=precision, **opts)
+    gan.compile(learning_rate=3e-3)
+    hist = gan.fit(_toy(), epochs=6, verbose=0).history
+    assert all(np.isfinite(v).all() for v in hist.values())
+    for label in (0, 1):
+        share = (clf.predict(gan.generate(128, labels=label)) == label).mean()
+        assert share > 0.7, (label, share)
+    gan.save(tmp_path/'p.keras')
+    back = keras.saving.load_model(tmp_path/'p.keras', safe_mode=True)
+    assert {k: getattr(back, k) for k in opts} == opts
