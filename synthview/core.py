@@ -12,7 +12,7 @@ import numpy as np
 __all__ = ['RANGES', 'STRATEGIES', 'SynthviewError', 'ShapeError', 'RangeError', 'LabelError', 'DataError', 'ArgumentError',
            'DivergenceError', 'describe', 'check_choice', 'check_int', 'check_float', 'set_seed', 'rng',
            'resolve_range', 'convert_range', 'to_canonical', 'to_uint8', 'check_images', 'image_grid', 'atomic_path',
-           'atomic_write_bytes', 'atomic_write_text', 'atomic_write_json', 'atomic_save_npz', 'sanitize_name',
+           'atomic_write_bytes', 'atomic_write_text', 'atomic_write_json', 'atomic_save_npz', 'sanitize_name', 'patch',
            'get_strategy', 'split_cpu']
 
 # %% ../nbs/00_core.ipynb #ae5d79dd
@@ -207,6 +207,18 @@ def sanitize_name(name, max_len:int=64) -> str:
     if not s: s = 'unnamed'
     if s.lower().split('.')[0] in _reserved: s = '_' + s
     return s
+
+# %% ../nbs/00_core.ipynb #861c3914
+def patch(f):
+    "Decorator: attach `f` to the class its first parameter is annotated with (`def m(self:Cls, ...)`), keeping its name."
+    import inspect, typing
+    first = next(iter(inspect.signature(f).parameters), None)
+    ann = f.__annotations__.get(first) if first else None
+    if ann is None: raise ArgumentError.expected('patch', f"a function whose first parameter is annotated with its class (def {f.__name__}(self:Cls, ...))", f.__name__)
+    cls = eval(ann, f.__globals__) if isinstance(ann, str) else ann     # with `from __future__ import annotations`, a string
+    f.__qualname__ = f"{cls.__name__}.{f.__name__}"
+    setattr(cls, f.__name__, f)
+    return f
 
 # %% ../nbs/00_core.ipynb #5fd7a856
 STRATEGIES = ('default', 'mirrored', 'multiworker', 'tpu')

@@ -14,7 +14,7 @@ from .classifier import Classifier, as_classifier
 # %% auto #0
 __all__ = ['gan_plan', 'build_generator', 'build_critic', 'wasserstein_critic_loss', 'wasserstein_generator_loss',
            'gradient_penalty', 'guidance_nll', 'guidance_loss', 'guidance_loss_from_nll', 'augment_images',
-           'latents_from_seeds', 'GeneratorDecoder', 'ema_update', 'WGANGP']
+           'latents_from_seeds', 'GeneratorDecoder', 'ema_update', 'GuidedGAN', 'WGANGP']
 
 # %% ../nbs/10_gan.ipynb #87f56329
 def _image_shape(shape, name='image_shape'):
@@ -323,9 +323,178 @@ def ema_update(ema:keras.Model, model:keras.Model, beta):
     "Exponential moving average of a model's weights (batch-norm statistics included): w_ema <- w + beta (w_ema - w)."
     for e, w in zip(ema.weights, model.weights): e.assign(w + beta * (e - w))
 
+# %% ../nbs/10_gan.ipynb #5c1105fb
+class GuidedGAN(keras.Model):
+    "Base of synthview's GANs: classifier, targets and conditional mode, guidance options and terms, optimisers, guidance metrics."
+    adam_defaults = dict(learning_rate=1e-4, beta_1=0.5, beta_2=0.9, epsilon=1e-7)   # a subclass sets its paper's
+    seed_name = 'gan_seed'                                                           # its SeedGenerator's name
+
+    def _init_guidance(self, *,
+                       image_shape,                # (H, W, C) of the generated images (what the classifier sees)
+                       generator_classes,          # classes of the generator's label input, None if it has none
+                       classifier=None, target=None, conditional=False, n_classes=None,
+                       guidance_weight=30.0, guidance_mode='fixed', guidance_cap=None, guidance_augment=False,
+                       guidance_warmup=0, guidance_ramp=0, seed=None,
+                       generator_hint='build_generator'): # how to build a conditional generator, for the message
+        "Check and store everything about guidance; creates the seed generator and the guidance metrics."
+        self.image_shape = tuple(image_shape)
+        self.guidance_weight = check_float('guidance_weight', guidance_weight, 0)
+        self.guidance_mode = check_choice('guidance_mode', guidance_mode, ('fixed', 'balanced'))
+        self.guidance_cap = None if guidance_cap is None else _check_cap(guidance_cap, 'guidance_cap')
+        self.guidance_augment = _augment_options(guidance_augment)
+        self.guidance_warmup = check_int('guidance_warmup', guidance_warmup, 0)
+        self.guidance_ramp = check_int('guidance_ramp', guidance_ramp, 0)
+        self.conditional = bool(conditional)
+        self.seed = None if seed is None else check_int('seed', seed, 0)
+        self.seed_generator = keras.random.SeedGenerator(self.seed, name=self.seed_name)
+        self._classifier = None
+        clf = None if classifier is None else as_classifier(classifier)
+        if clf is not None:
+            try: k = clf.probs(np.zeros((1, *self.image_shape), np.float32)).shape[1]
+            except SynthviewError: raise
+            except Exception as e: raise ArgumentError.expected('classifier', f"a classifier taking images {self.image_shape}", f"{type(e).__name__}: {str(e)[:200]}") from None
+            if n_classes is not None and check_int('n_classes', n_classes, 2) != k:
+                raise LabelError.expected('n_classes', f"the classifier's {k} classes", n_classes)
+            n_classes = k
+        self.n_classes = None if n_classes is None else check_int('n_classes', n_classes, 2)
+        gk = generator_classes
+        if self.conditional:
+            if self.n_classes is None: raise ArgumentError.expected('conditional', 'a classifier (or n_classes=) for a conditional GAN', 'neither')
+            if gk != self.n_classes: raise ShapeError.expected('generator', f"a conditional generator taking a one-hot label of {self.n_classes} classes ({generator_hint}(..., n_classes={self.n_classes}))", 'no label input' if gk is None else f"a label of {gk} classes")
+        elif gk is not None: raise ArgumentError.expected('conditional', f"True for a generator that takes a label ({gk} classes)", 'False')
+        if target is not None and self.n_classes is None:
+            raise ArgumentError.expected('target', 'a classifier to guide with (or n_classes=, attaching one later)', 'no classifier')
+        names = clf.class_names if clf is not None else None
+        self.classes = (_resolve_classes(target, self.n_classes, names) if target is not None
+                        else list(range(self.n_classes)) if self.conditional else None)
+        self.target = None if target is None else (self.classes[0] if len(self.classes) == 1 and not isinstance(target, (list, tuple, np.ndarray, range)) else list(self.classes))
+        if clf is not None and self.classes is None:
+            raise ArgumentError.expected('target', 'a class (or conditional=True) when a classifier is given', 'None')
+        if clf is not None: self.classifier = clf
+        self.guidance_trackers = [keras.metrics.Mean(name=n) for n in ('guidance_loss', 'target_share', 'target_prob', 'guidance_scale')]
+
+    def guidance_config(self) -> dict:
+        "The guidance arguments, for get_config."
+        return dict(target=self.target, conditional=self.conditional, n_classes=self.n_classes, guidance_weight=self.guidance_weight,
+                    guidance_mode=self.guidance_mode, guidance_cap=self.guidance_cap,
+                    guidance_augment=False if self.guidance_augment is None else self.guidance_augment, seed=self.seed)
+
+    @property
+    def guided(self) -> bool:
+        "True when the GAN has classes to guide (or watch) toward."
+        return self.classes is not None
+
+    @property
+    def classifier(self):
+        "The frozen classifier beside the critic (None if there is none)."
+        return self._classifier
+
+    @classifier.setter
+    def classifier(self, clf):
+        if clf is None:
+            self.__dict__['_classifier'] = None; return
+        clf = as_classifier(clf)
+        try: p = clf.probs(np.zeros((1, *self.image_shape), np.float32))      # it must take the generator's images
+        except Exception as e: raise ArgumentError.expected('classifier', f"a classifier taking images {self.image_shape}", f"{type(e).__name__}: {str(e)[:200]}") from None
+        k = p.shape[1]
+        if self.n_classes is not None and k != self.n_classes: raise LabelError.expected('classifier', f"{self.n_classes} classes", f"{k} classes")
+        self.__dict__['_classifier'] = clf    # untracked: never a sub-layer, never trained or checkpointed
+
+    def _loss_scaling(self) -> bool:
+        "True when the networks compute in float16 (the optimisers then scale the loss); a subclass says."
+        return False
+
+    def compile(self, *,
+                critic_optimizer=None,     # a Keras optimizer (or its config); None: Adam with the arguments below
+                generator_optimizer=None,  # likewise for the generator
+                learning_rate:float|None=None, # of the default Adam optimisers; None: the class's adam_defaults
+                generator_learning_rate:float|None=None, # the generator's, if it differs (two time-scale update rule); None: learning_rate
+                beta_1:float|None=None,    # of the default Adam optimisers; None: adam_defaults
+                beta_2:float|None=None,    # of the default Adam optimisers; None: adam_defaults
+                epsilon:float|None=None,   # of the default Adam optimisers; None: adam_defaults
+                **kwargs):                 # keras.Model.compile arguments: jit_compile, steps_per_execution, run_eagerly
+        "Set the two optimisers (Adam with the class's paper defaults unless given) and compile for `fit()`; float16 gets loss scaling."
+        for k in ('optimizer', 'loss', 'metrics'):
+            if kwargs.get(k) is not None: raise ArgumentError.expected(k, f'nothing: {type(self).__name__} has its own losses and metrics; pass critic_optimizer / generator_optimizer', kwargs[k])
+            kwargs.pop(k, None)
+        d = self.adam_defaults
+        lr = check_float('learning_rate', d['learning_rate'] if learning_rate is None else learning_rate, 0)
+        glr = lr if generator_learning_rate is None else check_float('generator_learning_rate', generator_learning_rate, 0)
+        b1 = check_float('beta_1', d['beta_1'] if beta_1 is None else beta_1, 0, 1)
+        b2 = check_float('beta_2', d['beta_2'] if beta_2 is None else beta_2, 0, 1)
+        eps = check_float('epsilon', d['epsilon'] if epsilon is None else epsilon, 0)
+        scaled = self._loss_scaling()
+        def opt(o, name, lr_):
+            if o is None: o = keras.optimizers.Adam(lr_, beta_1=b1, beta_2=b2, epsilon=eps, name=name)
+            elif not isinstance(o, keras.optimizers.Optimizer): o = keras.optimizers.get(o)
+            return keras.optimizers.LossScaleOptimizer(o) if scaled and not isinstance(o, keras.optimizers.LossScaleOptimizer) else o
+        self.critic_optimizer = opt(critic_optimizer, 'critic_adam', lr)
+        self.generator_optimizer = opt(generator_optimizer, 'generator_adam', glr)
+        super().compile(optimizer=None, **kwargs)
+        self.critic_optimizer.build(self.critic.trainable_variables)
+        self.generator_optimizer.build(self.generator.trainable_variables)
+        self._gan_compile = dict(critic_optimizer=keras.optimizers.serialize(self.critic_optimizer),
+                                 generator_optimizer=keras.optimizers.serialize(self.generator_optimizer),
+                                 **{k: v for k, v in kwargs.items() if k in ('jit_compile', 'steps_per_execution', 'run_eagerly')})
+
+    def get_compile_config(self):
+        "The optimisers and compile options, for saving."
+        return getattr(self, '_gan_compile', None)
+
+    def compile_from_config(self, config):
+        "Compile from `get_compile_config()`."
+        config = dict(config)
+        for k in ('critic_optimizer', 'generator_optimizer'): config[k] = keras.optimizers.deserialize(config[k])
+        self.compile(**config)
+
+# %% ../nbs/10_gan.ipynb #7f6758ac
+@patch
+def _sample(self:GuidedGAN, b):
+    "Latents, one-hot generator labels (or None) and the guidance mask (or None) for b images on this replica."
+    n, _ = _replica()
+    z = _my_slice(keras.random.normal((b * n, self.latent_dim), seed=self.seed_generator), b)
+    if self.conditional:
+        idx = keras.random.randint((b * n,), 0, len(self.classes), seed=self.seed_generator)
+        y = tf.one_hot(tf.gather(tf.constant(self.classes, tf.int32), _my_slice(idx, b)), self.n_classes)
+        return z, y, y
+    mask = None if self.classes is None else tf.reduce_sum(tf.one_hot(self.classes, self.n_classes), 0)
+    return z, None, mask
+
+@patch
+def _guidance_terms(self:GuidedGAN, fake, mask):
+    "Per-image guidance term -log p(T) (on an augmented view if asked), share assigned to the target, its mean probability."
+    seen = fake if self.guidance_augment is None else augment_images(fake, self.seed_generator, **self.guidance_augment)
+    logits = self.classifier.log_probs(seen)
+    mask = tf.broadcast_to(mask, tf.shape(logits))
+    nll = guidance_nll(logits, mask)
+    hit = tf.reduce_sum(tf.one_hot(tf.argmax(logits, -1), self.n_classes) * mask, -1)
+    prob = tf.reduce_sum(tf.nn.softmax(logits) * mask, -1)
+    return nll, tf.reduce_mean(hit), tf.reduce_mean(prob)
+
+@patch
+def _guidance_ramp(self:GuidedGAN):
+    "The share of the guidance weight in force now: 0 during the warm-up, then rising linearly over the ramp to 1."
+    step = tf.cast(self.generator_optimizer.iterations, tf.float32) - float(self.guidance_warmup)
+    if self.guidance_ramp == 0: return tf.cast(step >= 0, tf.float32)
+    return tf.clip_by_value((step + 1.0) / float(self.guidance_ramp), 0.0, 1.0)
+
+@patch
+def _image_gradient(self:GuidedGAN, tape, fake, g_loss, nll, nll_mean):
+    "d(loss)/d(images): the critic's term plus the guidance term, capped, weighted (fixed or balanced) and ramped; and the scale used."
+    g_critic = tape.gradient(g_loss, fake)                                # both losses were computed under `tape`
+    g_guide = tape.gradient(nll_mean, fake)                               # rows: each image's own -log p(T) gradient / N
+    if self.guidance_mode == 'balanced':                                  # VQGAN-style adaptive weight, on the images
+        scale = self.guidance_weight * tf.norm(g_critic) / (tf.norm(g_guide) + 1e-12)
+    else: scale = tf.constant(self.guidance_weight, tf.float32)
+    scale = tf.cast(tf.stop_gradient(scale) * self._guidance_ramp(), g_guide.dtype)
+    if self.guidance_cap is not None:                                     # hinge: no push at p(T) >= cap
+        keep = tf.cast(nll > -math.log(self.guidance_cap), g_guide.dtype)
+        g_guide = g_guide * tf.reshape(keep, [-1] + [1] * (len(fake.shape) - 1))
+    return g_critic + scale * g_guide, tf.cast(scale, tf.float32)
+
 # %% ../nbs/10_gan.ipynb #46578f3a
 @keras.saving.register_keras_serializable('synthview')
-class WGANGP(keras.Model):
+class WGANGP(GuidedGAN):
     "WGAN-GP (Gulrajani et al. 2017) trained with `fit()`; a frozen classifier beside the critic can guide the generator."
     def __init__(self,
                  generator:keras.Model,       # latent (and one-hot label) -> canonical images; see build_generator
@@ -359,145 +528,39 @@ class WGANGP(keras.Model):
         if cin != self.image_shape: raise ShapeError.expected('critic', f"input shape {self.image_shape} (the generator's output)", f"input shape {cin}")
         if tuple(critic.output.shape[1:]) not in ((1,), ()): raise ShapeError.expected('critic', 'one score per image, output (N, 1)', f"output {tuple(critic.output.shape)}")
         self.latent_dim = int(generator.inputs[0].shape[-1])
-        self.guidance_weight = check_float('guidance_weight', guidance_weight, 0)
+        self._init_guidance(image_shape=self.image_shape, generator_classes=_generator_classes(generator), classifier=classifier,
+                            target=target, conditional=conditional, n_classes=n_classes, guidance_weight=guidance_weight,
+                            guidance_mode=guidance_mode, guidance_cap=guidance_cap, guidance_augment=guidance_augment,
+                            guidance_warmup=guidance_warmup, guidance_ramp=guidance_ramp, seed=seed)
         self.gp_weight = check_float('gp_weight', gp_weight, 0)
         self.n_critic = check_int('n_critic', n_critic, 1)
-        self.guidance_mode = check_choice('guidance_mode', guidance_mode, ('fixed', 'balanced'))
-        self.guidance_cap = None if guidance_cap is None else _check_cap(guidance_cap, 'guidance_cap')
-        self.guidance_augment = _augment_options(guidance_augment)
-        self.guidance_warmup = check_int('guidance_warmup', guidance_warmup, 0)
-        self.guidance_ramp = check_int('guidance_ramp', guidance_ramp, 0)
         self.gp_every = check_int('gp_every', gp_every, 1)
         self.fresh_real = bool(check_choice('fresh_real', fresh_real, (True, False)))
         self.ema_beta = None if ema_beta is None else check_float('ema_beta', ema_beta, 0, 1)
         self.generator_ema = _ema_copy(generator) if self.ema_beta is not None else None
         self.gp_epsilon = check_float('gp_epsilon', gp_epsilon, 0)
-        self.conditional = bool(conditional)
-        self.seed = None if seed is None else check_int('seed', seed, 0)
-        self.seed_generator = keras.random.SeedGenerator(self.seed, name='gan_seed')
-        self._classifier = None
-        clf = None if classifier is None else as_classifier(classifier)
-        if clf is not None:
-            try: k = clf.probs(np.zeros((1, *self.image_shape), np.float32)).shape[1]
-            except SynthviewError: raise
-            except Exception as e: raise ArgumentError.expected('classifier', f"a classifier taking images {self.image_shape}", f"{type(e).__name__}: {str(e)[:200]}") from None
-            if n_classes is not None and check_int('n_classes', n_classes, 2) != k:
-                raise LabelError.expected('n_classes', f"the classifier's {k} classes", n_classes)
-            n_classes = k
-        self.n_classes = None if n_classes is None else check_int('n_classes', n_classes, 2)
-        gk = _generator_classes(generator)
-        if self.conditional:
-            if self.n_classes is None: raise ArgumentError.expected('conditional', 'a classifier (or n_classes=) for a conditional GAN', 'neither')
-            if gk != self.n_classes: raise ShapeError.expected('generator', f"a conditional generator taking a one-hot label of {self.n_classes} classes (build_generator(..., n_classes={self.n_classes}))", 'no label input' if gk is None else f"a label of {gk} classes")
-        elif gk is not None: raise ArgumentError.expected('conditional', f"True for a generator that takes a label ({gk} classes)", 'False')
-        if target is not None and self.n_classes is None:
-            raise ArgumentError.expected('target', 'a classifier to guide with (or n_classes=, attaching one later)', 'no classifier')
-        names = clf.class_names if clf is not None else None
-        self.classes = (_resolve_classes(target, self.n_classes, names) if target is not None
-                        else list(range(self.n_classes)) if self.conditional else None)
-        self.target = None if target is None else (self.classes[0] if len(self.classes) == 1 and not isinstance(target, (list, tuple, np.ndarray, range)) else list(self.classes))
-        if clf is not None and self.classes is None:
-            raise ArgumentError.expected('target', 'a class (or conditional=True) when a classifier is given', 'None')
-        if clf is not None: self.classifier = clf
         self.critic_loss_tracker = keras.metrics.Mean(name='critic_loss')
         self.gp_tracker = keras.metrics.Mean(name='gp')
         self.w_tracker = keras.metrics.Mean(name='w_distance')
         self.generator_loss_tracker = keras.metrics.Mean(name='generator_loss')
-        self.guidance_tracker = keras.metrics.Mean(name='guidance_loss')
-        self.share_tracker = keras.metrics.Mean(name='target_share')
-        self.prob_tracker = keras.metrics.Mean(name='target_prob')
-        self.scale_tracker = keras.metrics.Mean(name='guidance_scale')
         self.built = True
-
-    @property
-    def guided(self) -> bool:
-        "True when the GAN has classes to guide (or watch) toward."
-        return self.classes is not None
 
     @property
     def metrics(self):
         base = [self.critic_loss_tracker, self.gp_tracker, self.w_tracker, self.generator_loss_tracker]
-        return base + ([self.guidance_tracker, self.share_tracker, self.prob_tracker, self.scale_tracker] if self.guided else [])
+        return base + (self.guidance_trackers if self.guided else [])
 
     def call(self, inputs, training=False):
         "Images from latents (and one-hot labels): the generator."
         return self.generator(inputs, training=training)
 
-# %% ../nbs/10_gan.ipynb #82175a06
-@property
-def _classifier_prop(self:WGANGP):
-    "The frozen classifier beside the critic (None if there is none)."
-    return self._classifier
-
-@_classifier_prop.setter
-def _classifier_prop(self:WGANGP, clf):
-    if clf is None:
-        self.__dict__['_classifier'] = None; return
-    clf = as_classifier(clf)
-    try: p = clf.probs(np.zeros((1, *self.image_shape), np.float32))      # it must take the generator's images
-    except Exception as e: raise ArgumentError.expected('classifier', f"a classifier taking images {self.image_shape}", f"{type(e).__name__}: {str(e)[:200]}") from None
-    k = p.shape[1]
-    if self.n_classes is not None and k != self.n_classes: raise LabelError.expected('classifier', f"{self.n_classes} classes", f"{k} classes")
-    self.__dict__['_classifier'] = clf    # untracked: never a sub-layer, never trained or checkpointed
-
-WGANGP.classifier = _classifier_prop
-
-# %% ../nbs/10_gan.ipynb #207dd1b9
-def _compile(self:WGANGP,
-             *,
-             critic_optimizer=None,     # a Keras optimizer (or its config); None: Adam(learning_rate, beta_1, beta_2)
-             generator_optimizer=None,  # likewise for the generator
-             learning_rate:float=1e-4,  # of the default Adam optimisers
-             generator_learning_rate:float|None=None, # the generator's, if it differs (two time-scale update rule); None: learning_rate
-             beta_1:float=0.5,          # of the default Adam optimisers
-             beta_2:float=0.9,          # of the default Adam optimisers
-             **kwargs):                 # keras.Model.compile arguments: jit_compile, steps_per_execution, run_eagerly
-    "Set the two optimisers (default Adam(1e-4, 0.5, 0.9), Gulrajani et al.) and compile for `fit()`."
-    for k in ('optimizer', 'loss', 'metrics'):
-        if kwargs.get(k) is not None: raise ArgumentError.expected(k, 'nothing: WGANGP has its own losses and metrics; pass critic_optimizer / generator_optimizer', kwargs[k])
-        kwargs.pop(k, None)
-    lr, b1, b2 = check_float('learning_rate', learning_rate, 0), check_float('beta_1', beta_1, 0, 1), check_float('beta_2', beta_2, 0, 1)
-    glr = lr if generator_learning_rate is None else check_float('generator_learning_rate', generator_learning_rate, 0)
-    def opt(o, name, lr=lr):
-        if o is None: return keras.optimizers.Adam(lr, beta_1=b1, beta_2=b2, name=name)
-        return o if isinstance(o, keras.optimizers.Optimizer) else keras.optimizers.get(o)
-    self.critic_optimizer = opt(critic_optimizer, 'critic_adam')
-    self.generator_optimizer = opt(generator_optimizer, 'generator_adam', glr)
-    super(WGANGP, self).compile(optimizer=None, **kwargs)
-    self.critic_optimizer.build(self.critic.trainable_variables)
-    self.generator_optimizer.build(self.generator.trainable_variables)
-    self._wgangp_compile = dict(critic_optimizer=keras.optimizers.serialize(self.critic_optimizer),
-                                generator_optimizer=keras.optimizers.serialize(self.generator_optimizer),
-                                **{k: v for k, v in kwargs.items() if k in ('jit_compile', 'steps_per_execution', 'run_eagerly')})
-
-def _get_compile_config(self:WGANGP):
-    "The optimisers and compile options, for saving."
-    return getattr(self, '_wgangp_compile', None)
-
-def _compile_from_config(self:WGANGP, config):
-    "Compile from `get_compile_config()`."
-    config = dict(config)
-    for k in ('critic_optimizer', 'generator_optimizer'): config[k] = keras.optimizers.deserialize(config[k])
-    self.compile(**config)
-
-WGANGP.compile, WGANGP.get_compile_config, WGANGP.compile_from_config = _compile, _get_compile_config, _compile_from_config
-
 # %% ../nbs/10_gan.ipynb #6d00f87c
-def _sample(self:WGANGP, b):
-    "Latents, one-hot generator labels (or None) and the guidance mask (or None) for b images on this replica."
-    n, _ = _replica()
-    z = _my_slice(keras.random.normal((b * n, self.latent_dim), seed=self.seed_generator), b)
-    if self.conditional:
-        idx = keras.random.randint((b * n,), 0, len(self.classes), seed=self.seed_generator)
-        y = tf.one_hot(tf.gather(tf.constant(self.classes, tf.int32), _my_slice(idx, b)), self.n_classes)
-        return z, y, y
-    mask = None if self.classes is None else tf.reduce_sum(tf.one_hot(self.classes, self.n_classes), 0)
-    return z, None, mask
-
+@patch
 def _generate(self:WGANGP, z, y, training):
     return self.generator(z if y is None else [z, y], training=training)
 
-def _critic_step(self:WGANGP, real):
+@patch
+def critic_step(self:WGANGP, real):
     "One critic update: Wasserstein loss + gp_weight * gradient penalty (lazy: every gp_every-th step, x gp_every)."
     n, _ = _replica()
     b = tf.shape(real)[0]
@@ -517,36 +580,8 @@ def _critic_step(self:WGANGP, real):
     self.critic_optimizer.apply_gradients(zip(grads, self.critic.trainable_variables))
     return loss, gp, -w_loss
 
-def _guidance_terms(self:WGANGP, fake, mask):
-    "Per-image guidance term -log p(T) (on an augmented view if asked), share assigned to the target, its mean probability."
-    seen = fake if self.guidance_augment is None else augment_images(fake, self.seed_generator, **self.guidance_augment)
-    logits = self.classifier.log_probs(seen)
-    mask = tf.broadcast_to(mask, tf.shape(logits))
-    nll = guidance_nll(logits, mask)
-    hit = tf.reduce_sum(tf.one_hot(tf.argmax(logits, -1), self.n_classes) * mask, -1)
-    prob = tf.reduce_sum(tf.nn.softmax(logits) * mask, -1)
-    return nll, tf.reduce_mean(hit), tf.reduce_mean(prob)
-
-def _guidance_ramp(self:WGANGP):
-    "The share of the guidance weight in force now: 0 during the warm-up, then rising linearly over the ramp to 1."
-    step = tf.cast(self.generator_optimizer.iterations, tf.float32) - float(self.guidance_warmup)
-    if self.guidance_ramp == 0: return tf.cast(step >= 0, tf.float32)
-    return tf.clip_by_value((step + 1.0) / float(self.guidance_ramp), 0.0, 1.0)
-
-def _image_gradient(self:WGANGP, tape, fake, g_loss, nll, nll_mean):
-    "d(loss)/d(images): the critic's term plus the guidance term, capped, weighted (fixed or balanced) and ramped; and the scale used."
-    g_critic = tape.gradient(g_loss, fake)                                # both losses were computed under `tape`
-    g_guide = tape.gradient(nll_mean, fake)                               # rows: each image's own -log p(T) gradient / N
-    if self.guidance_mode == 'balanced':                                  # VQGAN-style adaptive weight, on the images
-        scale = self.guidance_weight * tf.norm(g_critic) / (tf.norm(g_guide) + 1e-12)
-    else: scale = tf.constant(self.guidance_weight, tf.float32)
-    scale = tf.cast(tf.stop_gradient(scale) * self._guidance_ramp(), g_guide.dtype)
-    if self.guidance_cap is not None:                                     # hinge: no push at p(T) >= cap
-        keep = tf.cast(nll > -math.log(self.guidance_cap), g_guide.dtype)
-        g_guide = g_guide * tf.reshape(keep, [-1] + [1] * (len(fake.shape) - 1))
-    return g_critic + scale * g_guide, tf.cast(scale, tf.float32)
-
-def _generator_step(self:WGANGP, b):
+@patch
+def generator_step(self:WGANGP, b):
     "One generator update: -E[D(G(z))] + scale * guidance loss, the two combined on the images (see _image_gradient)."
     n, _ = _replica()
     z, y, mask = self._sample(b)
@@ -572,7 +607,8 @@ def _generator_step(self:WGANGP, b):
         cls_loss, scale = tf.reduce_mean(nll), tf.zeros([])
     return (g_loss,) + ((cls_loss, share, prob, scale) if self.guided else ())
 
-def _train_step(self:WGANGP, data):
+@patch
+def train_step(self:WGANGP, data):
     "n_critic critic updates then one generator update; fresh_real: each critic update on its own slice of the batch."
     if self.guided and self.classifier is None:
         raise ArgumentError.expected('classifier', 'a classifier for a guided GAN (set gan.classifier = ...)', 'None')
@@ -589,15 +625,13 @@ def _train_step(self:WGANGP, data):
     for t, v in zip([self.critic_loss_tracker, self.gp_tracker, self.w_tracker], [c_loss, gp, w]): t.update_state(v)
     self.generator_loss_tracker.update_state(out[0])
     if self.guided:
-        for t, v in zip([self.guidance_tracker, self.share_tracker, self.prob_tracker, self.scale_tracker], out[1:]): t.update_state(v)
+        for t, v in zip(self.guidance_trackers, out[1:]): t.update_state(v)
     return {m.name: m.result() for m in self.metrics}
 
-WGANGP._sample, WGANGP._generate, WGANGP._guidance_terms = _sample, _generate, _guidance_terms
-WGANGP._guidance_ramp, WGANGP._image_gradient = _guidance_ramp, _image_gradient
-WGANGP.critic_step, WGANGP.generator_step, WGANGP.train_step = _critic_step, _generator_step, _train_step
 
 # %% ../nbs/10_gan.ipynb #82176f23
-def _decoder(self:WGANGP, label=None, *, ema:bool|None=None) -> GeneratorDecoder:
+@patch
+def decoder(self:WGANGP, label=None, *, ema:bool|None=None) -> GeneratorDecoder:
     "A Decoder over the generator (its EMA when there is one, unless ema=False); `label` fixes a conditional GAN's class."
     if label is not None and isinstance(label, str):
         names = self.classifier.class_names if self.classifier is not None else None
@@ -609,42 +643,43 @@ def _decoder(self:WGANGP, label=None, *, ema:bool|None=None) -> GeneratorDecoder
     if key not in cache: cache[key] = GeneratorDecoder(self.generator_ema if use_ema else self.generator, key[0])
     return cache[key]
 
-def _shown_generator(self:WGANGP) -> keras.Model:
+@patch
+def shown_generator(self:WGANGP) -> keras.Model:
     "The generator whose images are shown and saved: the EMA one when there is one."
     return self.generator_ema if self.generator_ema is not None else self.generator
 
-def _decode(self:WGANGP, z, labels=None):
+@patch
+def decode(self:WGANGP, z, labels=None):
     "Canonical images for latents z (and class labels for a conditional GAN); see GeneratorDecoder.decode."
     return self.decoder().decode(z, labels)
 
-def _generate_images(self:WGANGP, n_or_seeds, labels=None):
+@patch
+def generate(self:WGANGP, n_or_seeds, labels=None):
     "Canonical images for n seeds (0..n-1) or the given seeds (and labels for a conditional GAN)."
     return self.decoder().generate(n_or_seeds, labels)
 
-def _get_config(self:WGANGP):
+@patch
+def get_config(self:WGANGP):
     "Sub-models and hyperparameters (the classifier is not part of the GAN: attach it after loading)."
     return dict(name=self.name, generator=keras.saving.serialize_keras_object(self.generator),
-                critic=keras.saving.serialize_keras_object(self.critic), target=self.target, conditional=self.conditional,
-                n_classes=self.n_classes, guidance_weight=self.guidance_weight, guidance_mode=self.guidance_mode,
-                guidance_cap=self.guidance_cap, guidance_augment=False if self.guidance_augment is None else self.guidance_augment,
+                critic=keras.saving.serialize_keras_object(self.critic), **self.guidance_config(),
                 guidance_warmup=self.guidance_warmup, guidance_ramp=self.guidance_ramp, gp_every=self.gp_every,
                 fresh_real=self.fresh_real, ema_beta=self.ema_beta, gp_weight=self.gp_weight,
-                n_critic=self.n_critic, gp_epsilon=self.gp_epsilon, seed=self.seed)
+                n_critic=self.n_critic, gp_epsilon=self.gp_epsilon)
 
-def _save_own_variables(self:WGANGP, store):
+@patch
+def save_own_variables(self:WGANGP, store):
     "Also save the seed state, so a restored GAN draws the latents it would have drawn."
-    super(WGANGP, self).save_own_variables(store)
+    keras.Model.save_own_variables(self, store)
     store['seed_state'] = np.asarray(self.seed_generator.state.numpy())
 
-def _load_own_variables(self:WGANGP, store):
+@patch
+def load_own_variables(self:WGANGP, store):
     if 'seed_state' in store.keys(): self.seed_generator.state.assign(np.asarray(store['seed_state']))
 
-@classmethod
 def _from_config(cls, config):
+    "A WGANGP from get_config()."
     config = dict(config)
     g, c = (keras.saving.deserialize_keras_object(config.pop(k)) for k in ('generator', 'critic'))
     return cls(g, c, **config)
-
-WGANGP.decoder, WGANGP.decode, WGANGP.generate, WGANGP.shown_generator = _decoder, _decode, _generate_images, _shown_generator
-WGANGP.get_config, WGANGP.from_config = _get_config, _from_config
-WGANGP.save_own_variables, WGANGP.load_own_variables = _save_own_variables, _load_own_variables
+WGANGP.from_config = classmethod(_from_config)

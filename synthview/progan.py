@@ -10,7 +10,7 @@ import tensorflow as tf
 import keras
 from .core import *
 from .classifier import Classifier, as_classifier
-from .gan import (WGANGP, GeneratorDecoder, gradient_penalty, guidance_loss, wasserstein_critic_loss,
+from .gan import (WGANGP, GuidedGAN, GeneratorDecoder, gradient_penalty, guidance_loss, wasserstein_critic_loss,
                            wasserstein_generator_loss, latents_from_seeds, guidance_loss_from_nll, _replica, _my_slice, _resolve_classes,
                            _check_cap, _augment_options)
 
@@ -365,8 +365,11 @@ def drift_penalty(real_scores): # critic scores of real images, (N, 1) or (N,)
 
 # %% ../nbs/11_progan.ipynb #d109b911
 @keras.saving.register_keras_serializable('synthview')
-class ProGAN(keras.Model):
+class ProGAN(GuidedGAN):
     "Progressive growing of GANs (Karras et al. 2018) trained with `fit()`: WGAN-GP + drift, fade-in by images shown, a frozen classifier can guide."
+    adam_defaults = dict(learning_rate=1e-3, beta_1=0.0, beta_2=0.99, epsilon=1e-8)   # Karras et al.
+    seed_name = 'progan_seed'
+
     def __init__(self,
                  generator:ProgressiveGenerator,  # see ProgressiveGenerator
                  critic:ProgressiveCritic,        # see ProgressiveCritic; same image shape
@@ -400,38 +403,14 @@ class ProGAN(keras.Model):
         self.n_phases = len(self.ladder)
         self.images_per_phase = check_int('images_per_phase', images_per_phase, 1)
         self.fade_images = check_int('fade_images', fade_images if fade_images is not None else images_per_phase, 1)
-        self.guidance_weight = check_float('guidance_weight', guidance_weight, 0)
         self.guidance_from_phase = check_int('guidance_from_phase', guidance_from_phase, 0)
-        self.guidance_mode = check_choice('guidance_mode', guidance_mode, ('fixed', 'balanced'))
-        self.guidance_cap = None if guidance_cap is None else _check_cap(guidance_cap, 'guidance_cap')
-        self.guidance_augment = _augment_options(guidance_augment)
         self.gp_weight, self.drift_weight = check_float('gp_weight', gp_weight, 0), check_float('drift_weight', drift_weight, 0)
         self.n_critic, self.gp_epsilon = check_int('n_critic', n_critic, 1), check_float('gp_epsilon', gp_epsilon, 0)
         self.ema_beta = None if ema_beta is None else check_float('ema_beta', ema_beta, 0, 1)
-        self.reset_optimizers, self.conditional = bool(reset_optimizers), bool(conditional)
-        self.seed = None if seed is None else check_int('seed', seed, 0)
-        self.seed_generator = keras.random.SeedGenerator(self.seed, name='progan_seed')
-        self._classifier = None
-        clf = None if classifier is None else as_classifier(classifier)
-        if clf is not None:
-            try: k = clf.probs(np.zeros((1, *self.image_shape), np.float32)).shape[1]
-            except SynthviewError: raise
-            except Exception as e: raise ArgumentError.expected('classifier', f"a classifier taking images {self.image_shape}", f"{type(e).__name__}: {str(e)[:200]}") from None
-            if n_classes is not None and check_int('n_classes', n_classes, 2) != k: raise LabelError.expected('n_classes', f"the classifier's {k} classes", n_classes)
-            n_classes = k
-        self.n_classes = None if n_classes is None else check_int('n_classes', n_classes, 2)
-        gk = generator.n_classes
-        if self.conditional:
-            if self.n_classes is None: raise ArgumentError.expected('conditional', 'a classifier (or n_classes=) for a conditional GAN', 'neither')
-            if gk != self.n_classes: raise ShapeError.expected('generator', f"a conditional generator taking a one-hot label of {self.n_classes} classes (ProgressiveGenerator(..., n_classes={self.n_classes}))", 'no label input' if gk is None else f"a label of {gk} classes")
-        elif gk is not None: raise ArgumentError.expected('conditional', f"True for a generator that takes a label ({gk} classes)", 'False')
-        if target is not None and self.n_classes is None: raise ArgumentError.expected('target', 'a classifier to guide with (or n_classes=, attaching one later)', 'no classifier')
-        names = clf.class_names if clf is not None else None
-        self.classes = (_resolve_classes(target, self.n_classes, names) if target is not None
-                        else list(range(self.n_classes)) if self.conditional else None)
-        self.target = None if target is None else (self.classes[0] if len(self.classes) == 1 and not isinstance(target, (list, tuple, np.ndarray, range)) else list(self.classes))
-        if clf is not None and self.classes is None: raise ArgumentError.expected('target', 'a class (or conditional=True) when a classifier is given', 'None')
-        if clf is not None: self.classifier = clf
+        self.reset_optimizers = bool(reset_optimizers)
+        self._init_guidance(image_shape=self.image_shape, generator_classes=generator.n_classes, classifier=classifier, target=target,
+                            conditional=conditional, n_classes=n_classes, guidance_weight=guidance_weight, guidance_mode=guidance_mode,
+                            guidance_cap=guidance_cap, guidance_augment=guidance_augment, seed=seed, generator_hint='ProgressiveGenerator')
         self.generator_ema = None
         if self.ema_beta is not None:
             self.generator_ema = ProgressiveGenerator.from_config({**generator.get_config(), 'name': 'generator_ema'})
@@ -440,28 +419,23 @@ class ProGAN(keras.Model):
         self.images_shown = self.add_weight(name='images_shown', shape=(), dtype='int64', initializer='zeros', **state)
         self.phase_variable = self.add_weight(name='phase', shape=(), dtype='int32', initializer='zeros', **state)
         self.alpha_variable = self.add_weight(name='alpha', shape=(), dtype='float32', initializer='ones', autocast=False, **state)
-        names = ['critic_loss', 'gp', 'drift', 'w_distance', 'generator_loss', 'guidance_loss', 'target_share', 'target_prob']
-        for n in names: setattr(self, f'{n}_tracker', keras.metrics.Mean(name=n))
+        for n in ('critic_loss', 'gp', 'drift', 'w_distance', 'generator_loss'): setattr(self, f'{n}_tracker', keras.metrics.Mean(name=n))
         self.built = True
 
     @property
-    def guided(self) -> bool:
-        "True when the GAN has classes to guide (or watch) toward."
-        return self.classes is not None
-
-    @property
     def metrics(self):
-        names = ['critic_loss', 'gp', 'drift', 'w_distance', 'generator_loss'] + (['guidance_loss', 'target_share', 'target_prob'] if self.guided else [])
-        return [getattr(self, f'{n}_tracker') for n in names]
+        own = [getattr(self, f'{n}_tracker') for n in ('critic_loss', 'gp', 'drift', 'w_distance', 'generator_loss')]
+        return own + (self.guidance_trackers if self.guided else [])
 
     def call(self, inputs, training=False):
         "Images at the current phase and alpha (the phase's resolution) from latents (and one-hot labels)."
         return self.generate_at(inputs, self.phase, self.alpha_variable, training=training)
 
 # %% ../nbs/11_progan.ipynb #05bd111c
-ProGAN.classifier = WGANGP.classifier
-ProGAN._sample, ProGAN._guidance_terms, ProGAN._image_gradient = WGANGP._sample, WGANGP._guidance_terms, WGANGP._image_gradient
-ProGAN._guidance_ramp = lambda self: tf.constant(1.0)      # ProGAN's warm-up is guidance_from_phase
+@patch
+def _guidance_ramp(self:ProGAN):
+    "Always 1: ProGAN's warm-up is `guidance_from_phase` (its optimisers, and their step counts, restart every phase)."
+    return tf.constant(1.0)
 
 # %% ../nbs/11_progan.ipynb #66e695c1
 def _fade_start(self:ProGAN, phase:int) -> int:
@@ -500,44 +474,10 @@ def _real_at(self:ProGAN, images, phase:int, alpha=1.0):
 ProGAN.generate_at, ProGAN.score_at, ProGAN.real_at = _generate_at, _score_at, _real_at
 
 # %% ../nbs/11_progan.ipynb #73b04c32
-def _compile(self:ProGAN,
-             *,
-             critic_optimizer=None,     # a Keras optimizer (or its config); None: Adam(learning_rate, beta_1, beta_2, epsilon)
-             generator_optimizer=None,  # likewise for the generator
-             learning_rate:float=1e-3,  # of the default Adam optimisers (the paper: 0.001)
-             beta_1:float=0.0,          # of the default Adam optimisers (the paper: 0)
-             beta_2:float=0.99,         # of the default Adam optimisers (the paper: 0.99)
-             epsilon:float=1e-8,        # of the default Adam optimisers (the paper: 1e-8)
-             **kwargs):                 # keras.Model.compile arguments: jit_compile, steps_per_execution, run_eagerly
-    "Set the two optimisers (default Adam(1e-3, 0, 0.99, 1e-8), Karras et al.) and compile for `fit()`; float16 gets loss scaling."
-    for k in ('optimizer', 'loss', 'metrics'):
-        if kwargs.get(k) is not None: raise ArgumentError.expected(k, 'nothing: ProGAN has its own losses and metrics; pass critic_optimizer / generator_optimizer', kwargs[k])
-        kwargs.pop(k, None)
-    lr, b1, b2 = check_float('learning_rate', learning_rate, 0), check_float('beta_1', beta_1, 0, 1), check_float('beta_2', beta_2, 0, 1)
-    eps = check_float('epsilon', epsilon, 0)
-    f16 = 'float16' in (self.generator.base.get_layer('conv').compute_dtype, self.critic.final.get_layer('conv').compute_dtype)
-    def opt(o, name):
-        if o is None: o = keras.optimizers.Adam(lr, beta_1=b1, beta_2=b2, epsilon=eps, name=name)
-        elif not isinstance(o, keras.optimizers.Optimizer): o = keras.optimizers.get(o)
-        return keras.optimizers.LossScaleOptimizer(o) if f16 and not isinstance(o, keras.optimizers.LossScaleOptimizer) else o
-    self.critic_optimizer = opt(critic_optimizer, 'critic_adam')
-    self.generator_optimizer = opt(generator_optimizer, 'generator_adam')
-    super(ProGAN, self).compile(optimizer=None, **kwargs)
-    self.critic_optimizer.build(self.critic.trainable_variables)
-    self.generator_optimizer.build(self.generator.trainable_variables)
-    self._progan_compile = dict(critic_optimizer=keras.optimizers.serialize(self.critic_optimizer),
-                                generator_optimizer=keras.optimizers.serialize(self.generator_optimizer),
-                                **{k: v for k, v in kwargs.items() if k in ('jit_compile', 'steps_per_execution', 'run_eagerly')})
-
-def _get_compile_config(self:ProGAN):
-    "The optimisers and compile options, for saving."
-    return getattr(self, '_progan_compile', None)
-
-def _compile_from_config(self:ProGAN, config):
-    "Compile from `get_compile_config()`."
-    config = dict(config)
-    for k in ('critic_optimizer', 'generator_optimizer'): config[k] = keras.optimizers.deserialize(config[k])
-    self.compile(**config)
+@patch
+def _loss_scaling(self:ProGAN) -> bool:
+    "True when the networks compute in float16: the optimisers then scale the loss (see GuidedGAN.compile)."
+    return 'float16' in (self.generator.base.get_layer('conv').compute_dtype, self.critic.final.get_layer('conv').compute_dtype)
 
 def _reset_optimizer(opt):
     "Zero an optimizer's state (moments, step count), keeping its learning rate: the paper's reset at every new phase."
@@ -545,8 +485,6 @@ def _reset_optimizer(opt):
     keep = {id(getattr(inner, '_learning_rate', None))}
     for v in inner.variables:
         if id(v) not in keep: v.assign(keras.ops.zeros(v.shape, v.dtype))
-
-ProGAN.compile, ProGAN.get_compile_config, ProGAN.compile_from_config = _compile, _get_compile_config, _compile_from_config
 
 # %% ../nbs/11_progan.ipynb #677271fa
 def _critic_step(self:ProGAN, real, phase:int, alpha):
@@ -585,7 +523,7 @@ def _generator_step(self:ProGAN, b, phase:int, alpha):
             nll, share, prob = self._guidance_terms(shown, mask)
             nll_scaled = opt.scale_loss(tf.reduce_mean(nll) / n)
     if guide:
-        g_img, _ = self._image_gradient(tape, fake, g_scaled, nll, nll_scaled)   # on the phase's images, through the upsampling
+        g_img, scale = self._image_gradient(tape, fake, g_scaled, nll, nll_scaled)   # on the phase's images, through the upsampling
         grads = tape.gradient(fake, variables, output_gradients=g_img)
         cls_loss = tf.reduce_mean(nll) if self.guidance_cap is None else guidance_loss_from_nll(nll, self.guidance_cap)
         del tape
@@ -593,8 +531,8 @@ def _generator_step(self:ProGAN, b, phase:int, alpha):
     opt.apply_gradients(zip(grads, variables))
     if self.guided and not guide:
         nll, share, prob = self._guidance_terms(tf.stop_gradient(shown), mask)
-        cls_loss = tf.reduce_mean(nll)
-    return (g_loss,) + ((cls_loss, share, prob) if self.guided else ())
+        cls_loss, scale = tf.reduce_mean(nll), tf.zeros([])
+    return (g_loss,) + ((cls_loss, share, prob, scale) if self.guided else ())
 
 def _update_ema(self:ProGAN):
     "EMA of the generator's weights: w_ema <- w + beta (w_ema - w)."
@@ -721,12 +659,10 @@ _STATE = ('images_shown', 'phase_variable', 'alpha_variable')
 def _get_config(self:ProGAN):
     "Sub-models and hyperparameters (the classifier is not part of the GAN: attach it after loading)."
     ser = keras.saving.serialize_keras_object
-    return dict(name=self.name, generator=ser(self.generator), critic=ser(self.critic), target=self.target, conditional=self.conditional,
-                n_classes=self.n_classes, images_per_phase=self.images_per_phase, fade_images=self.fade_images,
-                guidance_weight=self.guidance_weight, guidance_from_phase=self.guidance_from_phase, guidance_mode=self.guidance_mode, guidance_cap=self.guidance_cap,
-                guidance_augment=False if self.guidance_augment is None else self.guidance_augment, gp_weight=self.gp_weight,
-                drift_weight=self.drift_weight, n_critic=self.n_critic, gp_epsilon=self.gp_epsilon, ema_beta=self.ema_beta,
-                reset_optimizers=self.reset_optimizers, seed=self.seed)
+    return dict(name=self.name, generator=ser(self.generator), critic=ser(self.critic), **self.guidance_config(),
+                images_per_phase=self.images_per_phase, fade_images=self.fade_images, guidance_from_phase=self.guidance_from_phase,
+                gp_weight=self.gp_weight, drift_weight=self.drift_weight, n_critic=self.n_critic, gp_epsilon=self.gp_epsilon,
+                ema_beta=self.ema_beta, reset_optimizers=self.reset_optimizers)
 
 @classmethod
 def _from_config(cls, config):
