@@ -17,15 +17,37 @@ __all__ = ['Classifier', 'default_widths', 'build_classifier', 'load_classifier'
            'plot_confusion', 'save_figure', 'as_classifier']
 
 # %% ../nbs/03_classifier.ipynb #8d333de1
-def _last_layer(model):
-    layers = getattr(model, 'layers', None)
-    return layers[-1] if layers else None
+def _output_layer(model):
+    "The layer that makes the model's output, read from a Keras graph whose `call` is Keras' own; None when there is none to read."
+    try: outs = model.outputs
+    except (AttributeError, ValueError): return None
+    caller = next((k for k in type(model).__mro__ if 'call' in vars(k)), object)
+    if not outs or len(outs) != 1 or not caller.__module__.startswith('keras.'): return None   # a subclass's own call() may do anything
+    for l in reversed(model.layers):
+        try: made = l.output is outs[0]
+        except (AttributeError, ValueError): continue   # a layer called more than once
+        if made: return _output_layer(l) if isinstance(l, keras.Model) else l
+    return None
 
 def _activation_name(layer):
     if layer is None: return None
     if isinstance(layer, keras.layers.Softmax): return 'softmax'
     act = getattr(layer, 'activation', None)
     return getattr(act, '__name__', None)
+
+_READ_ACTIVATIONS = {'softmax': 'probs', 'linear': 'logits', 'log_softmax': 'logits'}
+
+def _probe_images(shape):
+    "A fixed batch of 8 canonical images of `shape` (H, W, C): five of uniform noise, then black, grey and white."
+    x = np.random.default_rng(0).uniform(-1, 1, (8, *shape)).astype(np.float32)
+    x[5:] = np.array([-1, 0, 1], np.float32).reshape(3, 1, 1, 1)
+    return x
+
+def _read_probe(out, tol:float=1e-3):
+    "'probs' when every row is non-negative and sums to 1 (within `tol`), else 'logits'; one output: None when all lie in [0, 1] (it fits both)."
+    out = np.asarray(out, np.float64)
+    if out.shape[1] == 1: return None if ((out >= 0) & (out <= 1)).all() else 'logits'
+    return 'probs' if out.min() >= -tol and np.abs(out.sum(1) - 1).max() <= tol else 'logits'
 
 def _feature_model(model, layer=None):
     "A model from the inputs to the named layer, or to the input of the last scoring layer; None if impossible."
@@ -48,12 +70,12 @@ class Classifier:
     "Frozen adapter over any Keras model or callable: canonical images in, probabilities (and features) out."
     def __init__(self,
                  model,                     # a keras.Model, or a callable mapping images to scores
-                 class_names=None,          # one name per output; default 'class 0', 'class 1', ...
+                 class_names=None,          # one name per class (two for a model with one output); default 'class 0', 'class 1', ...
                  *,
                  input_range='canonical',   # the range the model expects: 'canonical', 'unit', 'uint8' or (low, high)
-                 input_size=None,           # (H, W) the model expects; None: read from the model, else as given
+                 input_size=None,           # (H, W) the model expects; None: read from the model, else images go as given
                  channels:int|None=None,    # channels the model expects; None: read from the model, else as given
-                 output:str='auto',         # 'logits', 'probs' or 'auto'
+                 output:str='auto',         # 'logits', 'probs' or 'auto' (read the last activation, else probe the model once)
                  batch_size:int=256,        # images per batch in probs/features
                  feature_layer:str|None=None, # layer whose output is `features`; None: 'features' or the penultimate
                  name:str|None=None):       # a name for reports
@@ -61,8 +83,10 @@ class Classifier:
         self.model, self.is_keras = model, isinstance(model, keras.Model)
         self.input_range = resolve_range(input_range)
         self.output = check_choice('output', output, ('auto', 'logits', 'probs'))
+        self.output_how = None if output == 'auto' else 'given'   # how `output` was decided: 'given', 'last layer <activation>' or 'probe'
         self.batch_size = check_int('batch_size', batch_size, 1)
-        self.name = name or getattr(model, 'name', None) or type(model).__name__
+        fn_name = getattr(model, '__name__', '<lambda>')   # a function's own name, for messages and reports
+        self.name = name or getattr(model, 'name', None) or (fn_name if fn_name != '<lambda>' else type(model).__name__)
         shape = None
         if self.is_keras:
             model.trainable = False
@@ -74,30 +98,47 @@ class Classifier:
         if channels is None and shape is not None and len(shape) == 3 and shape[2] is not None: channels = int(shape[2])
         self.input_size, self.channels = input_size, (check_int('channels', channels, 1) if channels is not None else None)
         if self.channels not in (None, 1, 3): raise ShapeError.expected('channels', '1 or 3', self.channels)
-        n = None
-        if self.is_keras:
-            try: n = int(model.outputs[0].shape[-1])
-            except (AttributeError, ValueError, IndexError, TypeError): n = None
         if class_names is not None:
             class_names = [str(c) for c in class_names]
             if len(set(class_names)) != len(class_names): raise LabelError.expected('class_names', 'distinct names', class_names)
-            if n is not None and n != len(class_names):
-                raise LabelError.expected('class_names', f"{n} names, one per output of the model", f"{len(class_names)} names")
-        self._class_names, self._n = class_names, n if n is not None else (len(class_names) if class_names else None)
-        if self.output == 'auto' and self.is_keras:
-            act = _activation_name(_last_layer(model))
-            if act == 'softmax': self.output = 'probs'
-            elif act == 'linear': self.output = 'logits'
+        self._class_names, self._n_out, self._n = class_names, None, (len(class_names) if class_names else None)
+        n_out = None
+        if self.is_keras:
+            try: n_out = int(model.outputs[0].shape[-1])
+            except (AttributeError, ValueError, IndexError, TypeError): n_out = None
+        if n_out is not None: self._set_outputs(n_out)
+        if self.output == 'auto' and n_out is not None:
+            act = _activation_name(_output_layer(model))
+            if act == 'sigmoid' and n_out > 1:
+                raise ArgumentError.expected('model', 'one distribution over its classes (softmax or logits), or one sigmoid output for two classes',
+                                             f"{n_out} sigmoid outputs (independent yes/no scores): pass output='logits' or 'probs' to read them anyway")
+            kind = 'probs' if act == 'sigmoid' else _READ_ACTIVATIONS.get(act)
+            if kind: self.output, self.output_how = kind, f"last layer {act}"
         self.feature_layer, self._features_model, self._features_tried = feature_layer, None, False
         # Keras models run compiled; plain callables (maybe NumPy code) run eagerly
         self._fn = tf.function(self._probs_and_logits, reduce_retracing=True) if self.is_keras else self._probs_and_logits
+        if self.input_size is not None and self.channels is not None: self._settle((*self.input_size, self.channels))   # decide now, once
+
+    @property
+    def n_classes(self) -> int:
+        "Number of classes: the model's outputs, or two for a model with one output."
+        if self._n is None: raise SynthviewError("Classifier.n_classes: expected a model with a known number of outputs, got one not called yet (call probs() once)")
+        return self._n
+
+    @property
+    def class_names(self) -> list:
+        "One name per class."
+        return self._class_names if self._class_names is not None else [f'class {i}' for i in range(self.n_classes)]
 
     def __repr__(self):
-        return (f"Classifier({self.name}: {self.n_classes if self._n else '?'} classes, input {self.input_size or 'any size'}"
-                f"x{self.channels or '?'} in {self.input_range}, {self.output})")
+        size = f"input {self.input_size}x{self.channels or '?'}" if self.input_size else f"input as given (size not declared){f' x{self.channels}' if self.channels else ''}"
+        classes = f"{self._n or '?'} classes" + ('' if self._n_out != 1 else ' from one output, read as [1 - p, p]' if self.output == 'probs' else ' from one logit z, read as logits [0, z]')
+        how = f"({self.output_how})" if self.output_how else '(decided at the first call)'
+        return f"Classifier({self.name}: {classes}, {size} in {self.input_range}, output={self.output!r} {how})"
 
 # %% ../nbs/03_classifier.ipynb #903bac3e
-def _prepare(self:Classifier, x):
+@patch
+def prepare(self:Classifier, x):
     "Canonical float images (tensor) -> what the model expects (tensor)."
     x = tf.convert_to_tensor(x, tf.float32)
     if self.channels is not None and x.shape[-1] != self.channels:
@@ -107,71 +148,95 @@ def _prepare(self:Classifier, x):
     if self.input_size is not None and tuple(x.shape[1:3]) != self.input_size:
         x = tf.image.resize(x, self.input_size, method='bilinear', antialias=True)
     return convert_range(x, 'canonical', self.input_range)
-Classifier.prepare = _prepare
 
+@patch
+def _scores(self:Classifier, x, what:str='images'):
+    "The model's raw scores (N, outputs) for canonical images `x`, as a tensor; when the model raises, a SynthviewError names what it was given."
+    xm = self.prepare(x)
+    try: out = self.model(xm, training=False) if self.is_keras else self.model(xm)
+    except (SynthviewError, MemoryError, tf.errors.ResourceExhaustedError): raise
+    except Exception as e:
+        takes = (f"a model taking what the adapter gives it, images (N, {self.input_size[0]}, {self.input_size[1]}, {self.channels or 'C'}) in {self.input_range}"
+                 if self.input_size else "a callable taking images as they come, since its input size was not declared "
+                                         "(pass input_size=(H, W) and channels= to have them resized to what it takes)")
+        shape = tuple(None if d is None else int(d) for d in xm.shape)
+        raise SynthviewError.expected(f"classifier {self.name!r}", takes, f"{type(e).__name__} on {what} of shape {shape}: {str(e)[:200]}") from e
+    try: out = tf.convert_to_tensor(out)
+    except (TypeError, ValueError) as e: raise ShapeError.expected(f"classifier {self.name!r} output", 'scores shaped (N, n_classes)', type(out).__name__) from e
+    if out.shape.rank != 2 or (self._n_out is not None and out.shape[1] not in (None, self._n_out)):
+        raise ShapeError.expected(f"classifier {self.name!r} output", f"scores shaped (N, {self._n_out or 'n_classes'})", out)
+    return out
+
+@patch
 def _probs_and_logits(self:Classifier, x):
-    "Probabilities and log-probabilities (or logits) for canonical images, as tensors."
-    out = self.model(self.prepare(x), training=False) if self.is_keras else self.model(self.prepare(x))
-    out = tf.cast(tf.convert_to_tensor(out), tf.float32)
+    "Probabilities and log-probabilities (or logits), (N, n_classes), for canonical images, as tensors."
+    x = tf.convert_to_tensor(x, tf.float32)
+    self._settle(tuple(x.shape[1:]))
+    out = tf.cast(self._scores(x), tf.float32)
+    if self._n_out == 1:   # binary: a probability p -> [1 - p, p]; a logit z -> logits [0, z]
+        out = tf.concat([1 - out, out], 1) if self.output == 'probs' else tf.concat([tf.zeros_like(out), out], 1)
     if self.output == 'probs': return out, tf.math.log(tf.clip_by_value(out, 1e-12, 1.0))
     return tf.nn.softmax(out), out
-Classifier._probs_and_logits = _probs_and_logits
 
 # %% ../nbs/03_classifier.ipynb #d30ee7ff
-def _settle(self:Classifier, x):
-    if self._n is not None and self.output != 'auto': return
-    out = self.model(self.prepare(x[:8]), training=False) if self.is_keras else self.model(self.prepare(x[:8]))
-    out = np.asarray(out, dtype=np.float64)
-    if out.ndim != 2: raise ShapeError.expected('classifier output', 'scores shaped (N, n_classes)', out)
-    n = out.shape[1]
+@patch
+def _set_outputs(self:Classifier, n_out:int):
+    "Record the model's number of outputs (one output: two classes) and check the class names against it."
+    if n_out < 1: raise ShapeError.expected(f"classifier {self.name!r} output", 'scores shaped (N, n_classes)', f"{n_out} scores per image")
+    n = 2 if n_out == 1 else n_out
     if self._class_names is not None and n != len(self._class_names):
-        raise LabelError.expected('class_names', f"{n} names, one per output of the model", f"{len(self._class_names)} names")
-    self._n = n
-    if self.output == 'auto':
-        self.output = 'probs' if (out.min() >= 0 and out.max() <= 1 and np.allclose(out.sum(1), 1, atol=1e-3)) else 'logits'
-Classifier._settle = _settle
+        raise LabelError.expected('class_names', "2 names (the model's one output is read as two classes, [1 - p, p])" if n_out == 1
+                                  else f"{n} names, one per output of the model", f"{len(self._class_names)} names")
+    self._n_out, self._n = n_out, n
 
-@property
-def _n_classes(self:Classifier) -> int:
-    if self._n is None: raise SynthviewError("Classifier.n_classes: expected a model with a known number of outputs, got one not called yet (call probs() once)")
-    return self._n
-Classifier.n_classes = _n_classes
-
-@property
-def _class_names_prop(self:Classifier) -> list:
-    return self._class_names if self._class_names is not None else [f'class {i}' for i in range(self.n_classes)]
-Classifier.class_names = _class_names_prop
+@patch
+def _settle(self:Classifier, shape):
+    "Decide, once, the number of outputs and (for output='auto') probabilities or logits, on the probe batch of canonical `shape` (H, W, C)."
+    if self._n_out is not None and self.output != 'auto': return
+    if None in shape: raise ShapeError.expected('images', 'a known size (H, W, C) to probe the classifier with (or declare input_size=, channels= and output=)', str(shape))
+    with tf.init_scope():                          # eager, even while a tf.function is traced
+        out = self._scores(tf.constant(_probe_images(shape)), 'probe images')
+        tol, out = (2e-2 if out.dtype.size < 4 else 1e-3), tf.cast(out, tf.float64).numpy()   # float16/bfloat16 rows sum to 1 less exactly
+    self._set_outputs(out.shape[1])
+    if self.output != 'auto': return
+    kind = _read_probe(out, tol)
+    if kind is None: raise ArgumentError.expected('output', "'probs' (a sigmoid probability) or 'logits' (one logit) for a model with one output and no readable activation",
+                                                  "output='auto' and probe scores all in [0, 1], which fits both")
+    self.output, self.output_how = kind, 'probe'
 
 # %% ../nbs/03_classifier.ipynb #2bc4cf4b
+@patch
 def _check_input(self:Classifier, images, name='images'):
     x = check_images(images, name)
     if self.channels is not None and x.shape[-1] not in (1, 3):
         raise ShapeError.expected(name, '1 or 3 channels', x)
     return x
 
+@patch
 def _batched(self:Classifier, fn, x, batch_size=None):
     bs = self.batch_size if batch_size is None else check_int('batch_size', batch_size, 1)
     return np.concatenate([np.asarray(fn(tf.constant(x[i:i + bs]))) for i in range(0, len(x), bs)])
 
-def _probs(self:Classifier, images, batch_size:int|None=None) -> np.ndarray:
+@patch
+def probs(self:Classifier, images, batch_size:int|None=None) -> np.ndarray:
     "Class probabilities (N, n_classes) for canonical images, computed in batches."
-    x = self._check_input(images); self._settle(x)
+    x = self._check_input(images); self._settle(x.shape[1:])
     return self._batched(lambda b: self._fn(b)[0], x, batch_size)
 
-def _predict(self:Classifier, images, batch_size:int|None=None) -> np.ndarray:
+@patch
+def predict(self:Classifier, images, batch_size:int|None=None) -> np.ndarray:
     "The most probable class index per image."
     return self.probs(images, batch_size).argmax(1)
 
-def _call(self:Classifier, x):
+@patch
+def __call__(self:Classifier, x):
     "Probabilities as a tensor (differentiable), for use inside TensorFlow code."
     return self._probs_and_logits(x)[0]
 
-def _log_probs(self:Classifier, x):
+@patch
+def log_probs(self:Classifier, x):
     "Logits (or log-probabilities) as a tensor (differentiable): use with softmax cross-entropy."
     return self._probs_and_logits(x)[1]
-
-Classifier._check_input, Classifier._batched, Classifier.probs, Classifier.predict = _check_input, _batched, _probs, _predict
-Classifier.__call__, Classifier.log_probs = _call, _log_probs
 
 # %% ../nbs/03_classifier.ipynb #e229e853
 @property
@@ -184,14 +249,14 @@ def _has_features(self:Classifier) -> bool:
     return self._features_model is not None
 Classifier.has_features = _has_features
 
-def _features(self:Classifier, images, batch_size:int|None=None) -> np.ndarray:
+@patch
+def features(self:Classifier, images, batch_size:int|None=None) -> np.ndarray:
     "Penultimate-layer features (N, D) for canonical images, in batches."
     if not self.has_features:
         raise SynthviewError.expected('Classifier.features', "a Keras functional or Sequential model with a penultimate layer (or feature_layer='name')",
                                       f"{type(self.model).__name__} without a layer graph" if self.feature_layer is None else f"no usable layer {self.feature_layer!r}")
     x = self._check_input(images)
     return self._batched(self._features_fn, x, batch_size).reshape(len(x), -1)
-Classifier.features = _features
 
 # %% ../nbs/03_classifier.ipynb #3a619fd8
 def default_widths(input_shape) -> tuple:
@@ -234,7 +299,8 @@ def build_classifier(input_shape=(28, 28, 1), # (H, W, C) of the canonical image
     return keras.Model(inp, out, name=name)
 
 # %% ../nbs/03_classifier.ipynb #8a433a9a
-def _save(self:Classifier, path) -> Path:
+@patch
+def save(self:Classifier, path) -> Path:
     "Save the Keras model (`.keras`) and the adapter's settings (`.keras.json`), both atomically."
     path = Path(path)
     if path.suffix != '.keras': raise ArgumentError.expected('path', "a file name ending in '.keras'", repr(str(path)))
@@ -244,7 +310,6 @@ def _save(self:Classifier, path) -> Path:
                 input_size=self.input_size, channels=self.channels, feature_layer=self.feature_layer, name=self.name)
     atomic_write_json(path.with_name(path.name + '.json'), meta)
     return path
-Classifier.save = _save
 
 def load_classifier(path,               # a .keras file (with its .keras.json sidecar when saved by synthview)
                     class_names=None,   # override or supply the class names
