@@ -15,7 +15,7 @@ from .data import ImageDataset
 from .classifier import Classifier, as_classifier, save_figure
 from .gan import WGANGP, GeneratorDecoder, build_generator, build_critic, latents_from_seeds
 from .progan import ProGAN, ProgressiveGenerator, ProgressiveCritic, resolution_ladder
-from .metrics import hit_rate_from_probs
+from .metrics import hit_rate_from_probs, oracle_agreement_from_probs, _as_oracle
 
 # %% auto #0
 __all__ = ['GALLERY_FORMAT', 'GALLERY_VERSION', 'EpochGallery', 'Gallery', 'load_gallery', 'LastGoodCheckpoint',
@@ -37,6 +37,8 @@ class EpochGallery(keras.callbacks.Callback):
                  seeds=64,                # latent seeds generated every epoch: a count n (seeds 0..n-1) or a list
                  threshold:float=0.0,     # keep an image when its assigned class is chosen with probability >= this
                  classifier=None,         # who judges; None: the GAN's classifier
+                 oracle=None,             # an independent classifier that judges the accepted images too (see metrics.train_oracle); None: none
+                 oracle_threshold:float=0.5, # the oracle confirms an accepted image when it assigns it the class with probability >= this
                  every:int=1,             # every how many epochs
                  grid_columns:int=16,     # images per row in the PNG grids
                  batch_size:int=256):     # images per batch when generating and classifying
@@ -49,15 +51,19 @@ class EpochGallery(keras.callbacks.Callback):
         self.threshold = check_float('threshold', threshold, 0, 1)
         self.every, self.grid_columns = check_int('every', every, 1), check_int('grid_columns', grid_columns, 1)
         self.batch_size = check_int('batch_size', batch_size, 1)
-        self._classes_arg, self._clf_arg = classes, classifier
+        self.oracle_threshold = check_float('oracle_threshold', oracle_threshold, 0, 1)
+        self._classes_arg, self._clf_arg, self._oracle_arg = classes, classifier, oracle
         self.history, self._trimmed, self.meta = [], False, None
 
     def _setup(self):
-        "Resolve the classifier, decoder and classes from the model; reload a gallery already on disk."
+        "Resolve the classifier, oracle, decoder and classes from the model."
         m = self.model
         clf = as_classifier(self._clf_arg) if self._clf_arg is not None else getattr(m, 'classifier', None)
         if clf is None: raise ArgumentError.expected('classifier', 'a classifier (the GAN has none)', 'None')
         if not hasattr(m, 'decoder'): raise ArgumentError.expected('model', 'a WGANGP (or a model with decoder())', type(m).__name__)
+        oracle = None if self._oracle_arg is None else _as_oracle(clf, self._oracle_arg)   # not the judge itself, the same classes
+        guide = getattr(m, 'classifier', None)
+        if oracle is not None and guide is not None and guide is not clf: _as_oracle(guide, oracle)   # nor the GAN's own guide
         names, k = clf.class_names, clf.n_classes
         if self._classes_arg is not None:
             items = self._classes_arg if isinstance(self._classes_arg, (list, tuple, range, np.ndarray)) else [self._classes_arg]
@@ -69,12 +75,13 @@ class EpochGallery(keras.callbacks.Callback):
             classes = list(dict.fromkeys(classes))
         else: classes = list(m.classes) if getattr(m, 'classes', None) is not None else list(range(k))
         if not classes: raise LabelError.expected('classes', 'at least one class', 'none')
-        self.clf, self.classes = clf, classes
+        self.clf, self.classes, self.oracle = clf, classes, oracle
         self.conditional = bool(getattr(m, 'conditional', False))
         dec = m.decoder()
         self.meta = dict(format=GALLERY_FORMAT, version=GALLERY_VERSION, classes=classes, class_names=list(names),
                          seeds=self.seeds.tolist(), latent_dim=dec.latent_dim, image_shape=list(dec.image_shape),
-                         conditional=self.conditional, threshold=self.threshold, grid_columns=self.grid_columns)
+                         conditional=self.conditional, threshold=self.threshold, grid_columns=self.grid_columns,
+                         oracle=None if oracle is None else oracle.name, oracle_threshold=None if oracle is None else self.oracle_threshold)
 
     def on_train_begin(self, logs=None):
         self._setup()
@@ -108,12 +115,13 @@ def _collect(self:EpochGallery, epoch:int, logs=None) -> dict:
     batches = [(c, self.model.decoder(c)) for c in self.classes] if self.conditional else [(None, self.model.decoder())]
     keep = {k: [] for k in ('images', 'seeds', 'classes', 'probs', 'all_probs')}
     stats = dict(n_generated=[], accepted=[], acceptance=[], mean_prob=[])
+    judged = dict(oracle_agreement=[], fooling_gap=[])
     outs = {}
     for c, dec in batches:
         x = np.concatenate([dec.decode(z[i:i + self.batch_size]) for i in range(0, len(z), self.batch_size)])
-        outs[c] = (x, self.clf.probs(x, self.batch_size))
+        outs[c] = (x, self.clf.probs(x, self.batch_size), None if self.oracle is None else self.oracle.probs(x, self.batch_size))
     for c in self.classes:
-        x, p = outs[c if self.conditional else None]
+        x, p, po = outs[c if self.conditional else None]
         ok = (p.argmax(1) == c) & (p[:, c] >= self.threshold)
         order = np.flatnonzero(ok)[np.argsort(-p[ok, c], kind='stable')]
         keep['images'].append(to_uint8(x[order])); keep['seeds'].append(self.seeds[order])
@@ -122,10 +130,14 @@ def _collect(self:EpochGallery, epoch:int, logs=None) -> dict:
         stats['n_generated'].append(int(len(x))); stats['accepted'].append(int(ok.sum()))
         stats['acceptance'].append(hit_rate_from_probs(p, c, self.threshold))
         stats['mean_prob'].append(float(p[ok, c].mean()) if ok.any() else None)
+        if po is not None:
+            a = oracle_agreement_from_probs(p, po, c, self.threshold, self.oracle_threshold)   # its guide hits: the accepted images
+            judged['oracle_agreement'].append(a['oracle_agreement']); judged['fooling_gap'].append(a['fooling_gap'])
+    judged = {} if self.oracle is None else dict(oracle=self.oracle.name, **judged)
     arrays = {k: np.concatenate(v) for k, v in keep.items()}
     clean = {k: float(v) for k, v in (logs or {}).items() if np.ndim(v) == 0}
     name = _epoch_name(epoch)
-    return dict(epoch=int(epoch), npz=name + '.npz', png=name + '.png', **stats, logs=clean, **arrays)
+    return dict(epoch=int(epoch), npz=name + '.npz', png=name + '.png', **stats, **judged, logs=clean, **arrays)
 EpochGallery.collect = _collect
 
 def _record(rec:dict) -> dict:
@@ -171,14 +183,23 @@ class Gallery:
     conditional: bool
     threshold: float
     records: list       # per epoch: the index.json record
+    oracle: str|None = None              # the oracle of the latest run on the gallery (None: none, or a gallery made before oracles)
+    oracle_threshold: float|None = None  # its threshold
 
     @property
     def epochs(self) -> list: return [r['epoch'] for r in self.records]
 
+    @property
+    def has_oracle(self) -> bool: return any('oracle_agreement' in r for r in self.records)
+
+    @property
+    def oracles(self) -> list: return list(dict.fromkeys(r['oracle'] for r in self.records if r.get('oracle')))
+
     def __len__(self): return len(self.records)
     def __repr__(self):
         names = [self.class_names[c] for c in self.classes]
-        return f"Gallery({self.path}: {len(self)} epochs {self.epochs[:3]}{'...' if len(self) > 3 else ''}, classes {names}, {len(self.seeds)} seeds)"
+        judge = f", oracle {', '.join(self.oracles)}" if self.oracles else ', no oracle'
+        return f"Gallery({self.path}: {len(self)} epochs {self.epochs[:3]}{'...' if len(self) > 3 else ''}, classes {names}, {len(self.seeds)} seeds{judge})"
 
     def record(self, epoch:int) -> dict:
         "The index record of an epoch."
@@ -209,10 +230,24 @@ class Gallery:
         m = a['classes'] == c
         return a['images'][m][:n], a['seeds'][m][:n], a['probs'][m][:n]
 
+    def _per_epoch(self, key, cls) -> np.ndarray:
+        "A per-class record value of one class, per epoch (nan where missing or null)."
+        i = self.classes.index(self.class_index(cls))
+        return np.array([np.nan if r.get(key) is None or r[key][i] is None else r[key][i] for r in self.records], dtype=float)
+
     def acceptance(self, cls=None) -> np.ndarray:
         "Acceptance rate of one class per epoch."
-        i = self.classes.index(self.class_index(cls))
-        return np.array([r['acceptance'][i] for r in self.records])
+        return self._per_epoch('acceptance', cls)
+
+    def oracle_agreement(self, cls=None) -> np.ndarray|None:
+        "The oracle's agreement with the accepted images of one class per epoch (nan: none accepted, or not judged); None: no oracle judged the gallery."
+        c = self.class_index(cls)
+        return self._per_epoch('oracle_agreement', c) if self.has_oracle else None
+
+    def fooling_gap(self, cls=None) -> np.ndarray|None:
+        "Share of the seeds the classifier accepts as the class but the oracle does not, per epoch (nan: not judged); None: no oracle."
+        c = self.class_index(cls)
+        return self._per_epoch('fooling_gap', c) if self.has_oracle else None
 
 def load_gallery(run_dir) -> Gallery:
     "Read the epoch gallery of a run folder (run_dir/gallery/index.json and its arrays)."
@@ -225,7 +260,7 @@ def load_gallery(run_dir) -> Gallery:
     if not isinstance(meta, dict) or meta.get('format') != GALLERY_FORMAT: raise DataError.expected(str(f), f"format {GALLERY_FORMAT!r}", repr(meta.get('format') if isinstance(meta, dict) else meta))
     if meta.get('version', 0) > GALLERY_VERSION: raise DataError.expected(str(f), f"version <= {GALLERY_VERSION}", meta.get('version'))
     return Gallery(d, meta['classes'], meta['class_names'], meta['seeds'], meta['latent_dim'], meta['image_shape'],
-                   meta['conditional'], meta['threshold'], meta['epochs'])
+                   meta['conditional'], meta['threshold'], meta['epochs'], meta.get('oracle'), meta.get('oracle_threshold'))
 
 # %% ../nbs/30_callbacks.ipynb #5815222a
 class LastGoodCheckpoint(keras.callbacks.Callback):
@@ -396,6 +431,7 @@ def train_gan(data:ImageDataset,         # training images (labels are not neede
               gallery_seeds=64,           # EpochGallery seeds (a count or a list); 0: no gallery
               gallery_classes=None,       # EpochGallery classes; None: the guided classes
               gallery_threshold:float=0.0, # EpochGallery threshold
+              oracle=None,                # EpochGallery oracle: an independent classifier that also judges the gallery (see metrics.train_oracle)
               image_summaries:bool=True,  # TensorBoard image grids
               verbose='auto'):            # Keras fit verbosity
     "Build and train a (classifier-guided) WGAN-GP with the epoch gallery, TensorBoard, checkpoints, a divergence guard and resume."
@@ -408,6 +444,8 @@ def train_gan(data:ImageDataset,         # training images (labels are not neede
     per_step = batch_size * (check_int('n_critic', n_critic, 1) if fresh_real else 1)     # real images per generator step
     if len(data) < per_step: raise DataError.expected('data', f"at least batch_size={batch_size} images" + (f" x n_critic={n_critic} (fresh_real)" if fresh_real else ''), f"{len(data)} images")
     gal_seeds = None if (np.ndim(gallery_seeds) == 0 and gallery_seeds == 0) else gallery_seeds
+    if oracle is not None and (gal_seeds is None or clf is None):
+        raise ArgumentError.expected('oracle', 'None when there is no gallery for it to judge (no classifier, or gallery_seeds=0)', 'an oracle')
     lr = check_float('learning_rate', learning_rate, 0)
     set_seed(seed)
     with strategy.scope():
@@ -421,7 +459,7 @@ def train_gan(data:ImageDataset,         # training images (labels are not neede
         gan.compile(learning_rate=lr, generator_learning_rate=generator_learning_rate)
     gallery = None
     if gal_seeds is not None and clf is not None:
-        gallery = EpochGallery(run_dir, classes=gallery_classes, seeds=gal_seeds, threshold=gallery_threshold)
+        gallery = EpochGallery(run_dir, classes=gallery_classes, seeds=gal_seeds, threshold=gallery_threshold, oracle=oracle)
         gallery.set_model(gan); gallery._setup()                    # resolves and checks its classes now
     config = dict(data=data.name, n_images=len(data), image_shape=list(data.shape), classifier=None if clf is None else clf.name,
                   target=gan.target, conditional=gan.conditional, classes=gan.classes, epochs=epochs, batch_size=batch_size,
@@ -432,7 +470,8 @@ def train_gan(data:ImageDataset,         # training images (labels are not neede
                   guidance_ramp=gan.guidance_ramp, gp_weight=gan.gp_weight, gp_every=gan.gp_every, fresh_real=gan.fresh_real,
                   ema_beta=gan.ema_beta, learning_rate=lr, generator_learning_rate=generator_learning_rate, strategy=type(strategy).__name__,
                   replicas=n_rep, gallery_seeds=None if gallery is None else gallery.meta['seeds'],
-                  gallery_classes=None if gallery is None else gallery.classes, gallery_threshold=None if gallery is None else gallery.threshold)
+                  gallery_classes=None if gallery is None else gallery.classes, gallery_threshold=None if gallery is None else gallery.threshold,
+                  oracle=None if gallery is None or gallery.oracle is None else gallery.oracle.name)   # not a resume key: it may change
     if run_dir is not None:
         run_dir = Path(run_dir)
         _check_run_dir(run_dir, config, resume)
@@ -483,24 +522,31 @@ def plot_gallery_evolution(gallery,             # a Gallery or a run folder
                 im = ims[j]
                 ax.imshow(im[..., 0] if im.shape[-1] == 1 else im, cmap='gray' if im.shape[-1] == 1 else None, vmin=0, vmax=255)
                 ax.set_title(f"{probs[j]:.2f}", fontsize=7, pad=1)
-        axs[r, 0].set_ylabel(f"epoch {e}\n{rec['accepted'][i]}/{rec['n_generated'][i]}", fontsize=8, rotation=0, ha='right', va='center')
+        oa = (rec.get('oracle_agreement') or [None] * len(g.classes))[i]
+        axs[r, 0].set_ylabel(f"epoch {e}\n{rec['accepted'][i]}/{rec['n_generated'][i]}" + ('' if oa is None else f"\noracle {oa:.2f}"),
+                             fontsize=8, rotation=0, ha='right', va='center')
     fig.suptitle(title or f"{g.class_names[c]}: the best of {len(g.seeds)} fixed seeds per epoch (probability above each)", fontsize=10)
     fig.tight_layout()
     return fig
 
 def plot_acceptance(gallery,             # a Gallery or a run folder
                     title:str|None=None):
-    "Matplotlib figure: acceptance rate (share of the seeds assigned to each chosen class) per epoch, and mean probability."
+    "Matplotlib figure per epoch: acceptance rate (share of the seeds assigned to each chosen class, solid), the oracle's agreement with the accepted images (dashed, when an oracle judged), mean probability (dotted)."
     import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
     g = _as_gallery(gallery)
     if not len(g): raise DataError.expected('gallery', 'at least one epoch', 'an empty gallery')
     fig, ax = plt.subplots(figsize=(6, 3.2))
     for i, c in enumerate(g.classes):
-        line, = ax.plot(g.epochs, [r['acceptance'][i] for r in g.records], marker='o', ms=3, label=g.class_names[c])
-        mp = [np.nan if r['mean_prob'][i] is None else r['mean_prob'][i] for r in g.records]
-        ax.plot(g.epochs, mp, ls='--', lw=1, color=line.get_color())
-    ax.set_xlabel('epoch'); ax.set_ylabel('acceptance (solid), mean probability (dashed)'); ax.set_ylim(-0.02, 1.02)
-    ax.legend(fontsize=8, loc='lower right'); ax.grid(alpha=0.3)
+        line, = ax.plot(g.epochs, g.acceptance(c), marker='o', ms=3, label=g.class_names[c])
+        if g.has_oracle: ax.plot(g.epochs, g.oracle_agreement(c), ls='--', marker='x', ms=4, lw=1.2, color=line.get_color())
+        ax.plot(g.epochs, g._per_epoch('mean_prob', c), ls=':', lw=1, color=line.get_color())
+    kinds = [Line2D([], [], color='gray', marker='o', ms=3, label='acceptance'),
+             Line2D([], [], color='gray', ls='--', marker='x', ms=4, label=f"oracle agreement ({', '.join(g.oracles) or 'oracle'})") if g.has_oracle
+             else Line2D([], [], ls='none', label='no oracle'),
+             Line2D([], [], color='gray', ls=':', lw=1, label='mean probability')]
+    ax.set_xlabel('epoch'); ax.set_ylabel('share of the seeds / probability'); ax.set_ylim(-0.02, 1.02)
+    ax.legend(handles=ax.get_legend_handles_labels()[0] + kinds, fontsize=7, loc='best'); ax.grid(alpha=0.3)
     ax.set_title(title or f"Share of {len(g.seeds)} fixed seeds the classifier assigns to the class", fontsize=10)
     fig.tight_layout()
     return fig
@@ -537,6 +583,7 @@ def train_progan(data:ImageDataset,            # full-size training images (labe
                  gallery_seeds=64,              # EpochGallery seeds (a count or a list); 0: no gallery
                  gallery_classes=None,          # EpochGallery classes; None: the guided classes
                  gallery_threshold:float=0.0,   # EpochGallery threshold
+                 oracle=None,                   # EpochGallery oracle: an independent classifier that also judges the gallery (see metrics.train_oracle)
                  image_summaries:bool=True,     # TensorBoard image grids
                  verbose='auto'):               # Keras fit verbosity
     "Build and train a (classifier-guided) ProGAN through its schedule, with the epoch gallery, TensorBoard, checkpoints, a divergence guard and resume."
@@ -551,6 +598,8 @@ def train_progan(data:ImageDataset,            # full-size training images (labe
     steps = max(1, round(check_int('images_per_phase', images_per_phase, 1) / (epochs_per_phase * batch_size)))
     ipp = steps * epochs_per_phase * batch_size                  # whole epochs of whole batches
     gal_seeds = None if (np.ndim(gallery_seeds) == 0 and gallery_seeds == 0) else gallery_seeds
+    if oracle is not None and (gal_seeds is None or clf is None):
+        raise ArgumentError.expected('oracle', 'None when there is no gallery for it to judge (no classifier, or gallery_seeds=0)', 'an oracle')
     lr = check_float('learning_rate', learning_rate, 0)
     set_seed(seed)
     with strategy.scope():
@@ -563,7 +612,7 @@ def train_progan(data:ImageDataset,            # full-size training images (labe
     epochs = epochs_per_phase * (2 * gan.n_phases - 1) if epochs is None else check_int('epochs', epochs, 1)
     gallery = None
     if gal_seeds is not None and clf is not None:
-        gallery = EpochGallery(run_dir, classes=gallery_classes, seeds=gal_seeds, threshold=gallery_threshold)
+        gallery = EpochGallery(run_dir, classes=gallery_classes, seeds=gal_seeds, threshold=gallery_threshold, oracle=oracle)
         gallery.set_model(gan); gallery._setup()                    # resolves and checks its classes now
     config = dict(data=data.name, n_images=len(data), image_shape=list(data.shape), ladder=gan.ladder,
                   classifier=None if clf is None else clf.name, target=gan.target, conditional=gan.conditional, classes=gan.classes,
@@ -572,7 +621,8 @@ def train_progan(data:ImageDataset,            # full-size training images (labe
                   guidance_from_phase=gan.guidance_from_phase, gp_weight=gan.gp_weight, drift_weight=gan.drift_weight, learning_rate=lr,
                   ema_beta=gan.ema_beta, precision=precision, strategy=type(strategy).__name__, replicas=n_rep,
                   gallery_seeds=None if gallery is None else gallery.meta['seeds'],
-                  gallery_classes=None if gallery is None else gallery.classes, gallery_threshold=None if gallery is None else gallery.threshold)
+                  gallery_classes=None if gallery is None else gallery.classes, gallery_threshold=None if gallery is None else gallery.threshold,
+                  oracle=None if gallery is None or gallery.oracle is None else gallery.oracle.name)   # not a resume key: it may change
     if run_dir is not None:
         run_dir = Path(run_dir)
         _check_run_dir(run_dir, config, resume, _PROGAN_RESUME_KEYS)

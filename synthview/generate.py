@@ -16,6 +16,7 @@ from .classifier import Classifier, as_classifier
 from .gan import WGANGP, GeneratorDecoder, latents_from_seeds
 from .vae import VAE, load_vae
 from .latent import find_frontier
+from .metrics import oracle_agreement_from_probs, _as_oracle
 
 # %% auto #0
 __all__ = ['DATASET_FORMAT', 'DATASET_VERSION', 'SEED_STRIDE', 'class_folders', 'Source', 'LabelSpaceDecoder', 'as_source',
@@ -189,6 +190,11 @@ def _png_bytes(img) -> bytes:
 def _write_png(root, rel, img):
     atomic_write_bytes(_inside(root, rel), _png_bytes(img))
 
+def _read_png(root, rel, shape) -> np.ndarray:
+    "An image of the dataset as uint8 (H, W, C)."
+    from PIL import Image
+    with Image.open(_inside(root, rel)) as im: return np.asarray(im).reshape(shape)
+
 # %% ../nbs/31_generate.ipynb #68a79b6d
 def _row(file, kind, label, cname, conf, seed, probs, source, names, *, seed_b=-1, t=None, a=-1, b=-1, data_index=-1):
     r = dict(file=file, kind=kind, label=int(label), class_name=cname, confidence=round(float(conf), 6), latent_seed=int(seed),
@@ -260,11 +266,15 @@ class GeneratedDataset:
     def counts(self) -> dict: return self.manifest['counts']
     @property
     def acceptance(self) -> dict: return self.manifest['acceptance']
+    @property
+    def oracle(self) -> str|None: return self.manifest.get('oracle')   # the oracle that judged the kept images (None: none)
     def __len__(self): return len(self.rows)
     def __repr__(self):
         acc = ', '.join(f"{k} {v['accepted']}/{v['examined']}" for k, v in self.acceptance.items())
         nf = sum(r['kind'] == 'frontier' for r in self.rows)
-        return f"GeneratedDataset({self.path}: {len(self) - nf} images (accepted/examined: {acc}){f', {nf} frontier images' if nf else ''})"
+        oa = lambda v: 'n/a' if v.get('oracle_agreement') is None else f"{v['oracle_agreement']:.2f}"
+        judge = (f"; oracle {self.oracle} agrees on " + ', '.join(f"{k} {oa(v)}" for k, v in self.acceptance.items())) if self.oracle else '; no oracle'
+        return f"GeneratedDataset({self.path}: {len(self) - nf} images (accepted/examined: {acc}{judge}){f', {nf} frontier images' if nf else ''})"
 
     def keras_dataset(self, **kwargs):
         "The class images as `keras.utils.image_dataset_from_directory` reads them, labels = the classifier's class indices."
@@ -319,10 +329,7 @@ def read_manifest_csv(path) -> list:
     return out
 
 def _write_npz(tmp, rows, shape):
-    from PIL import Image
-    def read(f):
-        with Image.open(tmp/f) as im: return np.asarray(im).reshape(shape)
-    x = np.stack([read(r['file']) for r in rows]) if rows else np.zeros((0, *shape), np.uint8)
+    x = np.stack([_read_png(tmp, r['file'], shape) for r in rows]) if rows else np.zeros((0, *shape), np.uint8)
     atomic_save_npz(tmp/'dataset.npz', images=x, labels=np.array([r['label'] for r in rows], np.int64),
                     probs=np.array([r['probs'] for r in rows], np.float32).reshape(len(rows), -1),
                     latent_seeds=np.array([r['latent_seed'] for r in rows], np.int64),
@@ -352,6 +359,23 @@ def read_tfrecord(path, channels:int=0):
         return e
     return tf.data.TFRecordDataset(str(path)).map(parse)
 
+# %% ../nbs/31_generate.ipynb #00fc5963
+def _judge(root, manifest, oracle, threshold):
+    "Add the oracle's verdict on the kept images (read back from their PNGs) beside each class's acceptance in a manifest."
+    names, shape = manifest['class_names'], tuple(manifest['image_shape'])
+    for name, a in manifest['acceptance'].items():
+        c = names.index(name)
+        files = [r['file'] for r in manifest['rows'] if r['kind'] == 'class' and r['label'] == c]
+        if not files:
+            a.update(oracle_agreement=None, oracle_mean_prob=None, fooling_gap=0.0); continue
+        po = oracle.probs(to_canonical(np.stack([_read_png(root, f, shape) for f in files])))
+        v = oracle_agreement_from_probs(np.eye(len(names))[np.full(len(files), c)], po, c, 0.0, threshold)   # every kept image is a guide hit
+        rate = a['accepted'] / max(a['examined'], 1)
+        a.update(oracle_agreement=round(v['oracle_agreement'], 4), oracle_mean_prob=round(v['oracle_mean_prob'], 4),
+                 fooling_gap=round(rate * (1 - v['oracle_agreement']), 4))   # kept but not confirmed, as a share of the candidates examined
+    manifest.update(oracle=oracle.name, oracle_threshold=threshold)
+    return manifest
+
 # %% ../nbs/31_generate.ipynb #a0647775
 def generate_dataset(source,                     # see as_source: a (conditional) WGANGP, a GeneratorDecoder, a VAE, a Decoder, a run folder
                      out_dir,                    # the dataset folder to make (must not exist, unless resuming or overwrite=True)
@@ -361,6 +385,8 @@ def generate_dataset(source,                     # see as_source: a (conditional
                      total:int|None=None,        # ... or in total, split evenly over the classes (default: 100 per class)
                      classes=None,               # intended classes (names or indices); None: every class the source can draw
                      min_confidence:float=0.9,   # keep an image when its intended class has probability >= this (and is the most probable)
+                     oracle=None,                # an independent classifier that judges the kept images too (see metrics.train_oracle); None: none
+                     oracle_threshold:float=0.5, # the oracle confirms a kept image when it assigns it the intended class with probability >= this
                      data:ImageDataset|None=None, # VAE: real images to sample near (see as_source)
                      spread:float=1.0,           # VAE near data: posterior standard deviations
                      frontier_pairs=None,        # class pairs for frontier images: [(A, B), ...] or 'A:B,C:D'; None: none
@@ -381,7 +407,13 @@ def generate_dataset(source,                     # see as_source: a (conditional
     clf = as_classifier(classifier) if classifier is not None else src.classifier
     if clf is None: raise ArgumentError.expected('classifier', 'a classifier to judge the images (the source has none)', 'None')
     c0 = None if src.kind == 'sorted' else src.classes[0]
-    clf.probs(src.images(c0, src.codes(c0, [0])[0]))           # the classifier must take the source's images
+    probe = src.images(c0, src.codes(c0, [0])[0])
+    clf.probs(probe)                                             # the classifier must take the source's images
+    if oracle is not None:
+        oracle = _as_oracle(clf, oracle)                         # not the judge itself, the same classes
+        if src.classifier is not None and src.classifier is not clf: _as_oracle(src.classifier, oracle)   # nor the source's own guide
+        oracle.probs(probe)                                      # it must take them too
+    othr = check_float('oracle_threshold', oracle_threshold, 0, 1)
     names = clf.class_names
     min_conf, seed = check_float('min_confidence', min_confidence, 0, 1), check_int('seed', seed, 0, 2**31 - 1)
     batch_size, max_tries = check_int('batch_size', batch_size, 1), check_float('max_tries', max_tries, 1)
@@ -409,6 +441,8 @@ def generate_dataset(source,                     # see as_source: a (conditional
             g = load_generated(out)
             diff = [k for k in config if g.manifest['config'].get(k) != config[k]]
             if diff: raise DataError.expected('out_dir', f"a dataset with the same settings to return it ({', '.join(diff)} differ)", f"{str(out)!r} (pass overwrite=True to replace it)")
+            if oracle is not None and (g.oracle, g.manifest.get('oracle_threshold')) != (oracle.name, othr):   # judged by a new oracle
+                atomic_write_json(out/'manifest.json', _judge(out, g.manifest, oracle, othr))
             if verbose: print(f"{out}: already complete ({len(g)} images)")
             return g
         else: raise DataError.expected('out_dir', 'a folder that does not exist yet', f"{str(out)!r}, which exists" + (' (pass overwrite=True to replace it)' if done else ''))
@@ -511,10 +545,11 @@ def generate_dataset(source,                     # see as_source: a (conditional
     n_class = sum(kept.values())
     manifest = dict(format=DATASET_FORMAT, version=DATASET_VERSION, config=config, class_names=names, folders=folders,
                     image_shape=list(src.image_shape), source=src.name, classifier=clf.name, min_confidence=min_conf, seed=seed,
-                    counts={names[c]: kept[c] for c in cls}, acceptance=acceptance, frontier=fcounts,
+                    counts={names[c]: kept[c] for c in cls}, acceptance=acceptance, oracle=None, oracle_threshold=None, frontier=fcounts,
                     candidates=int(st['candidates']), seconds=round(seconds, 3),
                     images_per_second=round(len(rows) / max(seconds, 1e-9), 2), candidates_per_second=round(st['candidates'] / max(seconds, 1e-9), 2),
                     created=time.strftime('%Y-%m-%d %H:%M:%S'), rows=rows)
+    if oracle is not None: _judge(tmp, manifest, oracle, othr)
     atomic_write_text(tmp/'manifest.csv', _manifest_csv(rows, names))
     if npz: _write_npz(tmp, rows, tuple(src.image_shape))
     if tfrecord: _write_tfrecord(tmp, rows)

@@ -117,6 +117,26 @@ def _read_json(p):
     try: return json.loads(p.read_text(encoding='utf-8'))
     except (OSError, ValueError) as e: raise DataError.expected(str(p), 'a JSON file', f"{type(e).__name__}: {e}") from None
 
+def _num(v) -> str: return 'n/a' if v is None else _fmt(v)
+
+_NO_ORACLE = ("<p class='warn'>No oracle: the {what} is the classifier's own verdict, which a guided generator can fool. Train an "
+              "independent classifier (<code>synthview.metrics.train_oracle</code>) and pass it as <code>oracle=</code> to see whether it agrees.</p>")
+
+def _oracle_note(name, threshold, what) -> str:
+    "One sentence on how the oracle's figures beside an acceptance read."
+    thr = '' if threshold is None else f" (probability &ge; {threshold:g})"
+    return (f"<p>Judged also by the independent oracle <b>{_esc(name)}</b>{thr}: its <i>agreement</i> is the share of the {what} "
+            "it assigns to the class too; the <i>fooling gap</i> the share of all candidates the classifier accepts and the oracle does not.</p>")
+
+def _gallery_oracle(g) -> str:
+    "The oracle's verdict beside the acceptance at the last epoch it judged, per class; or a note that there is none."
+    if not g.has_oracle: return _NO_ORACLE.format(what='acceptance')
+    r = next(r for r in reversed(g.records) if 'oracle_agreement' in r)
+    rows = [[g.class_names[c], r['acceptance'][i], _num(r['oracle_agreement'][i]), _num(r['fooling_gap'][i])] for i, c in enumerate(g.classes)]
+    return (_oracle_note(r.get('oracle') or g.oracle or 'oracle', g.oracle_threshold, 'accepted images')
+            + f"<p>At epoch {r['epoch']} (the dashed lines of the curve: the agreement per epoch):</p>"
+            + _table(rows, ['class', 'acceptance', 'oracle agreement', 'fooling gap']))
+
 def _section_classifier(run):
     from synthview.classifier import plot_confusion
     m = _read_json(run/'classifier'/'metrics.json')
@@ -140,7 +160,7 @@ def _section_gan(run):
            f"{' per class' if g.conditional else ''}; the classifier keeps those it assigns to the chosen class "
            f"(probability &ge; {g.threshold:g}). The acceptance curve is the share kept per epoch; the gallery shows the best "
            "images of every few epochs, probability above each.</p>",
-           _img(figure_png(plot_acceptance(g)), 'acceptance per epoch')]
+           _img(figure_png(plot_acceptance(g)), 'acceptance per epoch'), _gallery_oracle(g)]
     for c in g.classes[:10]:
         out.append(f"<h3>{_esc(g.class_names[c])}</h3>")
         out.append(_img(figure_png(plot_gallery_evolution(g, c, n_best=8, max_rows=6)), f"gallery of {g.class_names[c]}"))
@@ -219,7 +239,9 @@ def _section_dataset(run):
     if m is None: return None
     d = run/'dataset'
     rows = m['rows']
-    acc = [[k, v['accepted'], v['wanted'], v['examined'], v['rate']] for k, v in m['acceptance'].items()]
+    judged = m.get('oracle') is not None
+    acc = [[k, v['accepted'], v['wanted'], v['examined'], v['rate']] + ([_num(v.get('oracle_agreement')), _num(v.get('fooling_gap'))] if judged else [])
+           for k, v in m['acceptance'].items()]
     nf = sum(r['kind'] == 'frontier' for r in rows)
     out = [f"<p>{len(rows) - nf:,} images kept from {_esc(m['source'])}, judged by {_esc(m['classifier'])}: an image is kept when "
            f"the classifier assigns it to the intended class with probability &ge; {m['min_confidence']:g}"
@@ -227,7 +249,8 @@ def _section_dataset(run):
            f"({m['images_per_second']:.1f} images/s kept, {m['candidates_per_second']:.1f} candidates/s examined). "
            f"Folder: <code>{_esc(d)}</code> (read it with <code>keras.utils.image_dataset_from_directory('{_esc(d/'images')}', "
            f"class_names=manifest['folders'])</code>).</p>",
-           _table(acc, ['class', 'kept', 'wanted', 'candidates examined', 'acceptance'])]
+           _table(acc, ['class', 'kept', 'wanted', 'candidates examined', 'acceptance'] + (['oracle agreement', 'fooling gap'] if judged else [])),
+           _oracle_note(m['oracle'], m.get('oracle_threshold'), 'kept images') if judged else _NO_ORACLE.format(what='acceptance')]
     for c, name in enumerate(m['class_names']):
         rc = [r for r in rows if r['kind'] == 'class' and r['label'] == c]
         if rc: out += [f"<h3>{_esc(name)}</h3>", _img(picture_png(_dataset_grid(d, rc)), f"synthetic {name}", 'pic')]
@@ -244,6 +267,7 @@ def _section_metrics(run):
     out = ["<p>The synthetic images against held-out real images, in the classifier's feature space (see "
            "<code>synthview.metrics</code>): a <code>_floor</code> value is the same measure between two halves of the real "
            "images (for the hit rate: on real images), the best a generator can hope for.</p>"]
+    if 'hit_rate' in m and 'oracle_agreement' not in m: out.append(_NO_ORACLE.format(what='hit rate'))
     for metric, res in m.items():
         if not isinstance(res, dict): continue
         if 'error' in res:
