@@ -6,12 +6,14 @@
 from __future__ import annotations
 import argparse, contextlib, hashlib, json, os, shutil, sys, tempfile, time, warnings
 from pathlib import Path
+os.environ.setdefault('TF_ENABLE_ONEDNN_OPTS', '1')   # oneDNN CPU kernels: 1.6-2.6x faster GAN steps on some CPUs; read when TensorFlow is first imported
 import numpy as np
 from .core import *
 
 # %% auto #0
-__all__ = ['DEMO', 'load_data', 'Run', 'is_chief', 'step_train_classifier', 'step_train_gan', 'step_train_vae', 'pairs_arg',
-           'step_frontier', 'step_explain', 'step_generate', 'step_report', 'cmd_demo', 'build_parser', 'main']
+__all__ = ['DEMO', 'load_data', 'Run', 'is_chief', 'step_train_classifier', 'step_train_oracle', 'step_train_gan',
+           'step_train_vae', 'pairs_arg', 'step_frontier', 'step_explain', 'step_generate', 'step_report', 'cmd_demo',
+           'build_parser', 'main']
 
 # %% ../nbs/50_cli.ipynb #8a68fbae
 def load_data(data:str,            # 'trains', 'fashion-mnist' or a folder of class sub-folders
@@ -141,6 +143,23 @@ def _classifier_path(a, run):
     if not p.is_file(): raise DataError.expected('--classifier', "a trained classifier (run 'synthview train-classifier' with this --out first, or pass --classifier FILE.keras)", repr(str(p)))
     return p
 
+def _oracle(a, run):
+    "The run's oracle (a Classifier): --oracle FILE, else RUN/oracle/classifier.keras when trained; None: none, or --no-oracle."
+    if getattr(a, 'no_oracle', False): return None
+    given = getattr(a, 'oracle', None)
+    p = Path(given) if given else run.path/'oracle'/'classifier.keras'
+    if not p.is_file():
+        if given: raise DataError.expected('--oracle', "a trained oracle (run 'synthview train-oracle', or pass --oracle FILE.keras)", repr(given))
+        return None
+    from synthview.classifier import load_classifier
+    return load_classifier(p)
+
+def _judged(what:str, value:float, oracle:dict|None) -> str:
+    "A guide's figure with the oracle's beside it ({oracle_agreement, fooling_gap}), or 'no oracle'."
+    if oracle is None: return f"{what} {value:.3f} (no oracle)"
+    ag = oracle.get('oracle_agreement')
+    return f"{what} {value:.3f} (oracle agreement {'n/a' if ag is None else format(ag, '.3f')}, fooling gap {oracle['fooling_gap']:.3f})"
+
 def _strategy(a):
     return getattr(a, 'strategy_obj', None)
 
@@ -164,6 +183,30 @@ def step_train_classifier(a, run:Run) -> dict:
         atomic_write_json(d/'metrics.json', m)
     print(f"test accuracy: {ev['accuracy']:.4f} on {ev['n']} images (chance {1 / len(ev['class_names']):.3f}; {time.time() - t0:.0f} s)")
     if not a.quiet: print(f"wrote {d/'classifier.keras'}, {d/'confusion.png'}, {d/'metrics.json'} (weights sha256 {m['weights_sha256'][:16]})")
+    return m
+
+# %% ../nbs/50_cli.ipynb #035fb65f
+def step_train_oracle(a, run:Run) -> dict:
+    "Train the independent oracle (another architecture and seed) into oracle/; print its accuracy and its agreement with the classifier on real test images."
+    d = run.path/'oracle'
+    if _check_step(run, 'oracle', d/'metrics.json', a): return json.loads((d/'metrics.json').read_text())
+    cpath = _classifier_path(a, run)
+    train, test = _data(a, run)
+    from synthview.classifier import load_classifier, evaluate_classifier
+    from synthview.metrics import train_oracle, agreement_on_real
+    clf, seed = load_classifier(cpath), run.config['data']['seed'] + 1
+    with run.step('oracle', _settings(a, ('oracle_epochs', 'oracle_batch_size', 'oracle_width', 'oracle_augment'))):
+        t0 = time.time()
+        oracle = train_oracle(train, guide=clf, epochs=check_int('--oracle-epochs', a.oracle_epochs, 1), batch_size=check_int('--batch-size', a.oracle_batch_size, 1),
+                              seed=seed, augment=a.oracle_augment, run_dir=run.path, build=dict(width=check_int('--oracle-width', a.oracle_width, 1)), verbose=_verbose(a))
+        ev, ag = evaluate_classifier(oracle, test), agreement_on_real(clf, oracle, test)
+        m = dict(test_accuracy=ev['accuracy'], per_class_accuracy=ev['per_class_accuracy'], confusion=ev['confusion'].tolist(), class_names=ev['class_names'],
+                 agreement_on_real=ag['agreement'], classifier_accuracy=ag['guide_accuracy'], n_test=ag['n'], classifier=str(cpath),
+                 epochs=a.oracle_epochs, width=a.oracle_width, seed=seed, train_seconds=round(time.time() - t0, 1), weights_sha256=_weights_sha256(oracle.model))
+        atomic_write_json(d/'metrics.json', m)
+    print(f"oracle: test accuracy {m['test_accuracy']:.4f} (classifier {m['classifier_accuracy']:.4f}); picks the classifier's class on "
+          f"{m['agreement_on_real']:.3f} of {m['n_test']} real test images ({m['train_seconds']:.0f} s)")
+    if not a.quiet: print(f"wrote {d/'classifier.keras'}, {d/'metrics.json'}")
     return m
 
 # %% ../nbs/50_cli.ipynb #4a4c563a
@@ -190,27 +233,32 @@ def step_train_gan(a, run:Run) -> dict:
     train, _ = _data(a, run)
     from synthview.classifier import load_classifier
     from synthview.callbacks import train_gan
-    clf = load_classifier(cpath)
+    clf, oracle = load_classifier(cpath), _oracle(a, run)
     target = _classes_arg(a.target, clf.class_names, '--target')
     conditional = not a.unconditional
     if not conditional and target is None: raise ArgumentError.expected('--target', 'the class(es) to guide an --unconditional GAN toward', 'none')
     if target is None: target = list(range(clf.n_classes))
     keys = ('target', 'unconditional', 'gan_epochs', 'gan_batch_size', 'gan_latent_dim', 'generator_widths', 'critic_widths', 'n_critic',
             'guidance_weight', 'gan_learning_rate', 'gallery_seeds', 'strategy')
-    with run.step('gan', _settings(a, keys)) as rec:
+    if oracle is not None and not a.gallery_seeds: oracle = None       # no gallery: nothing for it to judge
+    with run.step('gan', dict(_settings(a, keys), oracle=None if oracle is None else oracle.name)) as rec:
         gan, hist = train_gan(train, clf, target=target if (not conditional or len(target) < clf.n_classes) else None, conditional=conditional,
                               epochs=check_int('--epochs', a.gan_epochs, 1), batch_size=check_int('--batch-size', a.gan_batch_size, 1),
                               run_dir=d, resume=a.resume, seed=run.config['data']['seed'], latent_dim=a.gan_latent_dim,
                               generator_widths=_widths_arg(a.generator_widths, '--generator-widths'), critic_widths=_widths_arg(a.critic_widths, '--critic-widths'),
                               n_critic=check_int('--n-critic', a.n_critic, 1), guidance_weight=a.guidance_weight, learning_rate=a.gan_learning_rate,
-                              gallery_seeds=a.gallery_seeds, strategy=_strategy(a), verbose=_verbose(a))
+                              gallery_seeds=a.gallery_seeds, oracle=oracle, strategy=_strategy(a), verbose=_verbose(a))
         last = {k: float(v[-1]) for k, v in hist.items()} if hist else {}
         rec['last_epoch'] = last
     g = gan.gallery
     if g is not None and g.history:
         r = g.history[-1]
-        acc = ', '.join(f"{clf.class_names[c]} {x:.2f}" for c, x in zip(g.classes, r['acceptance']))
-        print(f"GAN: {a.gan_epochs} epochs; acceptance at the last epoch (share of {len(g.seeds)} fixed seeds the classifier assigns to the class): {acc}")
+        judge = ("; oracle agreement = the share of those the oracle assigns to it too; fooling gap = accepted by the classifier, not by the oracle"
+                 if 'oracle_agreement' in r else "; no oracle judged them ('synthview train-oracle' trains one)")
+        print(f"GAN: {a.gan_epochs} epochs; at the last epoch, per class: acceptance = the share of the {len(g.seeds)} fixed seeds the classifier assigns to it{judge}")
+        for i, c in enumerate(g.classes):
+            j = dict(oracle_agreement=r['oracle_agreement'][i], fooling_gap=r['fooling_gap'][i]) if 'oracle_agreement' in r else None
+            print(f"GAN {clf.class_names[c]}: {_judged('acceptance', r['acceptance'][i], j)}")
     return last
 
 def step_train_vae(a, run:Run) -> dict:
@@ -400,7 +448,7 @@ def step_generate(a, run:Run) -> dict:
     train, test = _data(a, run)
     from synthview.classifier import load_classifier
     from synthview.generate import generate_dataset, as_source
-    clf = load_classifier(cpath)
+    clf, oracle = load_classifier(cpath), _oracle(a, run)
     def source(s):
         if s in ('gan', 'vae'):
             p = run.path/'gan' if s == 'gan' else run.path/'vae'/'vae.keras'
@@ -426,31 +474,38 @@ def step_generate(a, run:Run) -> dict:
             fname = (json.loads(fs.read_text()).get('model') if fs.is_file() else None) or ('vae' if (run.path/'vae'/'vae.keras').is_file() else src_name)
         fsrc = src if fname == src_name else source(fname)
     keys = ('source', 'n_per_class', 'total', 'classes', 'min_confidence', 'spread', 'frontier_pairs', 'n_frontier', 'frontier_source', 'npz', 'tfrecord')
-    with run.step('generate', _settings(a, keys)) as rec:
+    with run.step('generate', dict(_settings(a, keys), oracle=None if oracle is None else oracle.name)) as rec:
         g = generate_dataset(src, d, clf, n_per_class=a.n_per_class if a.total is None else None, total=a.total,
                              classes=_classes_arg(a.classes, clf.class_names, '--classes'), min_confidence=a.min_confidence,
                              frontier_pairs=fpairs, n_frontier=a.n_frontier, frontier_source=fsrc, seed=run.config['data']['seed'],
-                             npz=a.npz, tfrecord=a.tfrecord, batch_size=a.generate_batch_size, resume=True, verbose=0 if a.quiet else 1)
+                             npz=a.npz, tfrecord=a.tfrecord, batch_size=a.generate_batch_size, oracle=oracle, resume=True, verbose=0 if a.quiet else 1)
         rec['images_per_second'], rec['candidates_per_second'] = g.manifest['images_per_second'], g.manifest['candidates_per_second']
         m = g.manifest
         for name, acc in m['acceptance'].items():
-            print(f"dataset {name}: kept {acc['accepted']} of {acc['wanted']} wanted, {acc['examined']} candidates examined (acceptance {acc['rate']:.3f})")
+            j = acc if m.get('oracle') else None
+            print(f"dataset {name}: kept {acc['accepted']} of {acc['wanted']} wanted, {acc['examined']} candidates examined, "
+                  + _judged('acceptance', acc['rate'], j) + ('' if j is None or acc.get('oracle_mean_prob') is None else f", oracle mean p {acc['oracle_mean_prob']:.3f}"))
         for pair, n in m['frontier'].items(): print(f"dataset frontier {pair}: {n} images")
         print(f"dataset: {len(g)} images in {d} ({m['images_per_second']:.1f} images/s kept, {m['candidates_per_second']:.1f} candidates/s)")
         n_kept = sum(m['counts'].values())
         if not a.no_metrics and n_kept >= 2:
             from synthview.metrics import calc_metrics
             gen, res = g.to_image_dataset(), {}
-            for name in ('hit_rate', 'frechet_distance', 'kernel_distance', 'precision_recall'):
+            for name in ('hit_rate',) + (('oracle_agreement',) if oracle is not None else ()) + ('frechet_distance', 'kernel_distance', 'precision_recall'):
                 try:
                     with np.errstate(all='ignore'):
-                        res.update(calc_metrics([name], clf, gen, real=test, seed=run.config['data']['seed'], min_per_class=5,
+                        res.update(calc_metrics([name], clf, gen, real=test, seed=run.config['data']['seed'], min_per_class=5, oracle=oracle,
                                                 threshold=m['min_confidence'], subset_size=min(1000, n_kept), n_subsets=20))
                 except SynthviewError as e: res[name] = dict(error=str(e))     # e.g. too few images for a feature-space measure
             atomic_write_json(run.path/'metrics.json', json.loads(json.dumps(res, default=float)))
-            hr, fd = res['hit_rate'], res['frechet_distance']
-            print(f"metrics: hit rate at p >= {m['min_confidence']:g} {hr.get('hit_rate', float('nan')):.3f} (real images: {hr.get('hit_rate_floor', float('nan')):.3f}), "
-                  f"classifier-feature FID {fd.get('fd', float('nan')):.2f} (real vs real: {fd.get('fd_floor', float('nan')):.2f})")
+            hr, fd, oa = res['hit_rate'], res['frechet_distance'], res.get('oracle_agreement')
+            nan = float('nan')
+            judge = ('no oracle' if oa is None else f"not judged by the oracle: {oa['error']}" if 'error' in oa else
+                     f"oracle agreement on the hits {nan if oa['oracle_agreement'] is None else oa['oracle_agreement']:.3f} "
+                     f"(real images: {nan if oa.get('oracle_agreement_floor') is None else oa['oracle_agreement_floor']:.3f}), "
+                     f"fooling gap {oa['fooling_gap']:.3f} (real images: {oa.get('fooling_gap_floor', nan):.3f})")
+            print(f"metrics: hit rate at p >= {m['min_confidence']:g} {hr.get('hit_rate', nan):.3f} (real images: {hr.get('hit_rate_floor', nan):.3f}), {judge}; "
+                  f"classifier-feature FID {fd.get('fd', nan):.2f} (real vs real: {fd.get('fd_floor', nan):.2f})")
     return m['counts']
 
 def step_report(a, run:Run) -> Path:
@@ -464,6 +519,7 @@ def step_report(a, run:Run) -> Path:
 # %% ../nbs/50_cli.ipynb #85d8c3c6
 DEMO = dict(data_defaults=dict(data='trains', n=4000, size=38),
             classifier_epochs=10, classifier_batch_size=64, augment=False, head='pool', classifier_dropout=0.1,
+            oracle_epochs=None, oracle_batch_size=64, oracle_width=8, oracle_augment=False, oracle=None, no_oracle=False,
             target=None, unconditional=False, gan_epochs=6, gan_batch_size=64, gan_latent_dim=32, generator_widths='32,16', critic_widths='16,32',
             n_critic=2, guidance_weight=10.0, gan_learning_rate=3e-4, gallery_seeds=32,
             vae_epochs=6, vae_batch_size=64, vae_latent_dim=16, beta=1.0, vae_widths='16,32,32', hidden=64,
@@ -477,12 +533,15 @@ def _fresh_out(base:str) -> str:
     return str(p)
 
 def cmd_demo(a):
-    "The main job: data -> classifier -> guided GAN with its gallery -> VAE -> frontiers -> synthetic dataset -> report.html."
+    "The main job: data -> classifier -> oracle -> guided GAN with its gallery -> VAE -> frontiers -> synthetic dataset -> report.html."
     t0 = time.perf_counter()
     if a.out is None: a.out = _fresh_out('runs/demo')
     run = Run(a.out)
     print(f"synthview demo: run folder {run.path}", flush=True)
-    for step in (step_train_classifier, step_train_gan, step_train_vae, step_frontier, step_explain, step_generate, step_report):
+    if a.oracle_epochs is None: a.oracle_epochs = a.classifier_epochs
+    if a.no_oracle: print("demo: --no-oracle: no independent oracle; the GAN's acceptance and the dataset's hit rate will be the classifier's own verdict, which a guided generator can fool")
+    steps = (step_train_classifier,) + (() if a.no_oracle else (step_train_oracle,)) + (step_train_gan, step_train_vae, step_frontier, step_explain, step_generate, step_report)
+    for step in steps:
         if not a.quiet: print(f"--- {step.__name__.replace('step_', '').replace('_', ' ')} ---", flush=True)
         step(a, run)
     run.config['demo_seconds'] = round(time.perf_counter() - t0, 1)
@@ -515,19 +574,26 @@ def _add_strategy(p):
 def _add_classifier_path(p):
     p.add_argument('--classifier', default=None, help='a .keras classifier (default: RUN/classifier/classifier.keras)')
 
+def _add_oracle_path(p):
+    p.add_argument('--oracle', default=None, metavar='FILE', help='an independent oracle .keras that judges what the classifier accepts (default: RUN/oracle/classifier.keras when trained)')
+    p.add_argument('--no-oracle', action='store_true', help="no oracle, even when the run has one: the classifier's verdict alone")
+
 # %% ../nbs/50_cli.ipynb #8f42e9c3
 def build_parser() -> argparse.ArgumentParser:
     "The `synthview` argument parser."
     p = _Parser(prog='synthview', description='See what an image classifier has learned by generating images and asking it about them.')
     sub = p.add_subparsers(dest='command', metavar='COMMAND', parser_class=_Parser)
 
-    d = sub.add_parser('demo', help='the main job on the procedural trains (no download): classifier, guided GAN and gallery, VAE, frontiers, synthetic dataset, report.html',
-                       description='Main job on the embedded default: makes procedural trains, trains the built-in classifier, a classifier-guided '
+    d = sub.add_parser('demo', help='the main job on the procedural trains (no download): classifier, oracle, guided GAN and gallery, VAE, frontiers, synthetic dataset, report.html',
+                       description='Main job on the embedded default: makes procedural trains, trains the built-in classifier, an independent oracle, a classifier-guided '
                                    'conditional WGAN-GP with its epoch gallery and a VAE, finds frontiers between the most confused classes, '
-                                   'generates a small labelled synthetic dataset and writes a self-contained report.html: about 3 minutes on a 2-core CPU.')
+                                   'generates a small labelled synthetic dataset and writes a self-contained report.html: about 4 minutes on a 2-core CPU.')
     _add_data(d); _add_run(d, None); _add_strategy(d)
     d.set_defaults(func=cmd_demo, **DEMO)
     d.add_argument('--classifier-epochs', type=int, default=DEMO['classifier_epochs'], help='classifier training epochs')
+    d.add_argument('--oracle-epochs', type=int, default=None, help='oracle training epochs (default: --classifier-epochs)')
+    d.add_argument('--oracle-width', type=int, default=DEMO['oracle_width'], help='channels of the oracle\'s stem (build_oracle width)')
+    d.add_argument('--no-oracle', action='store_true', help='skip the oracle: hit rates and acceptances are then shown without an independent judge')
     d.add_argument('--gan-epochs', type=int, default=DEMO['gan_epochs'], help='GAN training epochs')
     d.add_argument('--vae-epochs', type=int, default=DEMO['vae_epochs'], help='VAE training epochs')
     d.add_argument('--n-per-class', type=int, default=DEMO['n_per_class'], help='synthetic images per class')
@@ -543,10 +609,22 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument('--dropout', dest='classifier_dropout', type=float, default=0.25, help='dropout after each conv block (in [0, 0.9])')
     t.set_defaults(func=lambda a: step_train_classifier(a, Run(a.out)))
 
+    o = sub.add_parser('train-oracle', help='train an independent oracle that judges what the classifier accepts; print its accuracy and agreement into RUN/oracle',
+                       description='Train the oracle (another architecture and seed, synthview.metrics.train_oracle) on the run\'s data; print its test accuracy '
+                                   'and how often it picks the classifier\'s class on real test images; write RUN/oracle/classifier.keras and metrics.json. '
+                                   'train-gan and generate then show its agreement and the fooling gap beside every acceptance and hit rate.')
+    _add_data(o); _add_run(o); _add_classifier_path(o)
+    o.add_argument('--epochs', '--oracle-epochs', dest='oracle_epochs', type=int, default=8, metavar='N', help='training epochs')
+    o.add_argument('--batch-size', dest='oracle_batch_size', type=int, default=128, help='images per step')
+    o.add_argument('--width', '--oracle-width', dest='oracle_width', type=int, default=32, metavar='W', help='channels of the stem, doubled at each downsampling (build_oracle width)')
+    o.add_argument('--augment', dest='oracle_augment', action=argparse.BooleanOptionalAction, default=True, help='random translations during training')
+    o.set_defaults(func=lambda a: step_train_oracle(a, Run(a.out)))
+
     g = sub.add_parser('train-gan', help='train a classifier-guided WGAN-GP (conditional by default) with its epoch gallery into RUN/gan',
                        description='Train a WGAN-GP guided by the run\'s classifier: conditional on every class (default) or, with --unconditional, '
-                                   'toward --target classes. Every epoch the epoch gallery keeps the fixed-seed images the classifier assigns to each class.')
-    _add_data(g); _add_run(g); _add_strategy(g); _add_classifier_path(g)
+                                   'toward --target classes. Every epoch the epoch gallery keeps the fixed-seed images the classifier assigns to each class, '
+                                   'and the oracle (when the run has one) says how many of them it assigns to the class too.')
+    _add_data(g); _add_run(g); _add_strategy(g); _add_classifier_path(g); _add_oracle_path(g)
     g.add_argument('--target', default=None, help='classes to guide toward, comma-separated names or indices (default: all)')
     g.add_argument('--unconditional', action='store_true', help='one unconditional generator guided toward --target (default: conditional, one label per class)')
     g.add_argument('--epochs', dest='gan_epochs', type=int, default=20, help='training epochs')
@@ -588,8 +666,8 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser('generate', help='generate a labelled synthetic dataset the classifier agrees with into RUN/dataset, and its metrics',
                        description='Draw images from the run\'s GAN (or VAE, or a given model), keep those the classifier assigns to the intended class '
                                    'with p >= --min-confidence, write one PNG folder per class with manifest.csv/.json (atomic, resumable), '
-                                   'optional frontier images, .npz and TFRecord; measure them against real test images (RUN/metrics.json).')
-    _add_data(s); _add_run(s); _add_classifier_path(s)
+                                   'optional frontier images, .npz and TFRecord; judge them by the oracle (when the run has one); measure them against real test images (RUN/metrics.json).')
+    _add_data(s); _add_run(s); _add_classifier_path(s); _add_oracle_path(s)
     s.add_argument('--source', default=None, help="'gan', 'vae' (sampling near each class's encoded images) or a path (a train_gan run folder, a VAE .keras); default: gan if trained, else vae")
     s.add_argument('--n-per-class', type=int, default=100, help='images per class')
     s.add_argument('--total', type=int, default=None, help='images in total, split evenly over the classes (instead of --n-per-class)')

@@ -653,13 +653,18 @@ def _gv_render(self:EpochGalleryViewer):
     rec, i = g.record(e), g.classes.index(cl)
     self._cells.show([to_png(x, self.scale) for x in ims], [f"{p:.2f} · seed {s}" for p, s in zip(probs, seeds)])
     acc, mp = rec['acceptance'][i], rec['mean_prob'][i]
+    judged = 'oracle_agreement' in rec                     # this epoch judged by an oracle (a run may be resumed with or without one)
+    oa, gap = (rec['oracle_agreement'][i], rec['fooling_gap'][i]) if judged else (None, None)
+    oracle = (f"; the oracle <i>{html.escape(str(rec.get('oracle')))}</i>: agreement {'n/a' if oa is None else f'{oa:.2f}'}, fooling gap {gap:.2f}"
+              if judged else '; no oracle')
     more = f" (showing the best {len(ims)})" if rec['accepted'][i] > len(ims) else ''
     self._summary.value = (f"epoch <b>{e}</b>, <b>{html.escape(g.class_names[cl])}</b>: the classifier assigned {rec['accepted'][i]} of "
                            f"{rec['n_generated'][i]} generated images to it (acceptance {acc:.2f}"
-                           + ('' if mp is None else f", mean probability {mp:.2f}") + f"){more}")
+                           + ('' if mp is None else f", mean probability {mp:.2f}") + f"{oracle}){more}")
     self._curve.value = self._backdrop.vline(e)
     self._value = dict(epoch=e, cls=cl, class_name=g.class_names[cl], images=ims, seeds=seeds, probs=probs, accepted=rec['accepted'][i],
-                       n_generated=rec['n_generated'][i], acceptance=acc, mean_prob=mp)
+                       n_generated=rec['n_generated'][i], acceptance=acc, mean_prob=mp,
+                       oracle=rec.get('oracle') if judged else None, oracle_agreement=oa, fooling_gap=gap)
 
 def _gv_repr(self:EpochGalleryViewer):
     v = self._value

@@ -1,9 +1,9 @@
 "The README's main-job command (`synthview demo`), every subcommand's --help, and the CLI's handling of bad input, run as real processes."
-import json, os, re, subprocess, sys, time
+import json, os, re, shutil, subprocess, sys, time
 from pathlib import Path
 import pytest
 
-SUBCOMMANDS = ('demo', 'train-classifier', 'train-gan', 'train-vae', 'frontier', 'generate', 'report')
+SUBCOMMANDS = ('demo', 'train-classifier', 'train-oracle', 'train-gan', 'train-vae', 'frontier', 'generate', 'report')
 
 
 def run(*args, timeout=600, cwd=None):
@@ -28,9 +28,9 @@ def test_every_subcommand_has_help(sub):
 
 
 def test_demo_tiny(tmp_path):
-    """The main job end to end at tiny settings: procedural trains -> classifier -> guided GAN with its gallery -> VAE ->
-    frontiers -> gradient baselines -> synthetic dataset -> report.html, each step timed in config.json; then --resume keeps
-    every step."""
+    """The main job end to end at tiny settings: procedural trains -> classifier -> oracle -> guided GAN with its gallery ->
+    VAE -> frontiers -> gradient baselines -> synthetic dataset -> report.html, each step timed in config.json; the oracle's
+    verdict stands beside every acceptance and hit rate; then --resume keeps every step."""
     out = tmp_path/'demo'
     args = ['demo', '--n', '240', '--size', '32', '--classifier-epochs', '1', '--gan-epochs', '1', '--vae-epochs', '1',
             '--n-per-class', '3', '--min-confidence', '0', '--out', str(out), '--quiet']
@@ -42,11 +42,21 @@ def test_demo_tiny(tmp_path):
     assert sum(map(sum, m['confusion'])) == 48                 # 20 % of 240 held out for the test
     cfg = json.loads((out/'config.json').read_text())
     assert cfg['data']['data'] == 'trains' and cfg['data']['size'] == 32
-    assert [k for k, v in cfg['steps'].items() if v['status'] == 'done'] == ['classifier', 'gan', 'vae', 'frontier', 'attribution', 'generate', 'report']
+    assert [k for k, v in cfg['steps'].items() if v['status'] == 'done'] == ['classifier', 'oracle', 'gan', 'vae', 'frontier', 'attribution', 'generate', 'report']
     assert all(v['seconds'] > 0 for v in cfg['steps'].values()) and cfg['demo_seconds'] > 0
     assert (out/'gan'/'gallery'/'index.json').is_file() and (out/'gan'/'generator.keras').is_file()
     assert (out/'vae'/'vae.keras').is_file() and (out/'frontier'/'analysis.npz').is_file()
+    # the oracle: trained right after the classifier (as many epochs), then judging the gallery, the dataset and the hit rate
+    om = json.loads((out/'oracle'/'metrics.json').read_text())
+    assert (out/'oracle'/'classifier.keras').is_file() and om['class_names'] == m['class_names'] and om['epochs'] == 1 and om['seed'] == 1
+    assert 0 <= om['agreement_on_real'] <= 1 and om['n_test'] == 48 and "picks the classifier's class on" in r.stdout
+    gal = json.loads((out/'gan'/'gallery'/'index.json').read_text())
+    assert gal['oracle'] == 'oracle' and all(rec['oracle'] == 'oracle' and len(rec['oracle_agreement']) == len(rec['fooling_gap']) == 3 for rec in gal['epochs'])
+    assert all(x is None or 0 <= x <= 1 for rec in gal['epochs'] for x in rec['oracle_agreement'])
+    assert all(f'GAN {c}: acceptance' in r.stdout for c in m['class_names']) and 'oracle agreement' in r.stdout and 'no oracle' not in r.stdout
+    assert 'oracle_agreement' in json.loads((out/'metrics.json').read_text())
     manifest = json.loads((out/'dataset'/'manifest.json').read_text())
+    assert manifest['oracle'] == 'oracle' and all('fooling_gap' in a for a in manifest['acceptance'].values())
     assert manifest['class_names'] == m['class_names'] and len(manifest['rows']) == len(list((out/'dataset').rglob('*.png')))
     page = (out/'report.html').read_text()
     assert page.startswith('<!DOCTYPE html>') and 'data:image/png;base64,' in page and not re.search(r'src="(?!data:)', page)
@@ -54,7 +64,16 @@ def test_demo_tiny(tmp_path):
     # again with --resume: nothing is trained again
     r2 = run(*args, '--resume')
     assert r2.returncode == 0, r2.stderr[-3000:]
-    assert r2.stdout.count('already done') == 6, r2.stdout
+    assert r2.stdout.count('already done') == 7, r2.stdout
+    # --no-oracle: the run's oracle is left out, and the acceptances say there is none
+    out2 = tmp_path/'no_oracle'
+    shutil.copytree(out/'classifier', out2/'classifier'); shutil.copytree(out/'oracle', out2/'oracle')
+    (out2/'config.json').write_text(json.dumps(dict(cfg, steps={k: cfg['steps'][k] for k in ('classifier', 'oracle')})))
+    r3 = run('train-gan', '--epochs', '1', '--batch-size', '32', '--generator-widths', '16,8', '--critic-widths', '8,16', '--n-critic', '1',
+             '--gallery-seeds', '8', '--no-oracle', '--out', str(out2), '--quiet')
+    assert r3.returncode == 0, r3.stderr[-3000:]
+    assert all(f'GAN {c}: acceptance' in r3.stdout for c in m['class_names']) and r3.stdout.count('(no oracle)') == 3, r3.stdout
+    assert not any('oracle_agreement' in rec for rec in json.loads((out2/'gan'/'gallery'/'index.json').read_text())['epochs'])
 
 
 def test_demo_default_out_never_overwrites(tmp_path):
@@ -72,6 +91,8 @@ def test_demo_default_out_never_overwrites(tmp_path):
     (('train-classifier', '--data', 'fashion-mnist', '--data-path', '/nonexistent'), "without train-images-idx3-ubyte.gz"),
     (('train-classifier', '--epochs', '0', '--n', '60', '--size', '32'), '--epochs: expected an integer in [1, inf], got 0'),
     (('train-classifier', '--dropout', '1.5', '--n', '60', '--size', '32'), '--dropout: expected a finite number in [0, 0.9], got 1.5'),
+    (('demo', '--oracle-epochs', 'few'), "invalid int value: 'few'"),
+    (('train-oracle',), "train-classifier' with this --out first"),
     (('train-gan',), "train-classifier' with this --out first"),
     (('train-vae', '--data', '/nonexistent/folder'), "--data: expected one of 'trains', 'fashion-mnist', 'an existing folder'"),
     (('frontier',), "train-classifier' with this --out first"),
