@@ -23,12 +23,14 @@ __all__ = ['DATASET_FORMAT', 'DATASET_VERSION', 'SEED_STRIDE', 'class_folders', 
            'GeneratedDataset', 'load_generated', 'generate_dataset']
 
 # %% ../nbs/31_generate.ipynb #8760fcf7
-DATASET_FORMAT, DATASET_VERSION = 'synthview-dataset', 1
+DATASET_FORMAT, DATASET_VERSION = 'synthview-dataset', 2   # 2: numbered class folders, one per class of the classifier
 SEED_STRIDE = 10**9              # candidate k of a run with seed s has latent seed s * SEED_STRIDE + k
 _FRONTIER_STREAM = SEED_STRIDE // 2   # frontier end points use the seeds from s * SEED_STRIDE + this on
 
 # %% ../nbs/31_generate.ipynb #f92ecfa7
-def class_folders(class_names) -> list:
+def class_folders(class_names,          # the classifier's class names, in class order
+                  numbered:bool=False,  # prefix the zero-padded class index: alphabetical order is then class order
+                 ) -> list:
     "A safe, distinct folder name per class: `sanitize_name`, with the class index appended where two collide (ignoring case)."
     seen, out = set(), []
     for i, name in enumerate(class_names):
@@ -37,7 +39,8 @@ def class_folders(class_names) -> list:
             j += 1
             s = sanitize_name(f"{sanitize_name(name)[:48]}_{i}" + (f"_{j}" if j > 1 else ''))
         seen.add(s.lower()); out.append(s)
-    return out
+    w = max(2, len(str(len(out) - 1)))
+    return [f"{i:0{w}d}_{s}" for i, s in enumerate(out)] if numbered else out
 
 # %% ../nbs/31_generate.ipynb #d1c487a0
 def _inside(root:Path, rel:str) -> Path:
@@ -136,7 +139,8 @@ def as_source(source,                 # a WGANGP, GeneratorDecoder, VAE, any Dec
     if isinstance(source, (str, Path)):
         p = Path(source)
         if (p/'generator.keras').is_file():
-            g = keras.saving.load_model(p/'generator.keras', safe_mode=True, compile=False)
+            try: g = keras.saving.load_model(p/'generator.keras', safe_mode=True, compile=False)
+            except Exception as e: raise DataError.expected(str(p/'generator.keras'), 'a generator .keras file loadable in safe mode', f"{type(e).__name__}: {str(e)[:200]}") from None
             cfg = json.loads((p/'config.json').read_text()) if (p/'config.json').is_file() else {}
             return _decoder_source(GeneratorDecoder(g), f"generator of {p}", classes=cfg.get('classes'))
         f = p/'vae.keras' if p.is_dir() else p
@@ -276,8 +280,9 @@ class GeneratedDataset:
         judge = (f"; oracle {self.oracle} agrees on " + ', '.join(f"{k} {oa(v)}" for k, v in self.acceptance.items())) if self.oracle else '; no oracle'
         return f"GeneratedDataset({self.path}: {len(self) - nf} images (accepted/examined: {acc}{judge}){f', {nf} frontier images' if nf else ''})"
 
-    def keras_dataset(self, **kwargs):
-        "The class images as `keras.utils.image_dataset_from_directory` reads them, labels = the classifier's class indices."
+    def keras_dataset(self, **kwargs): # image_dataset_from_directory arguments (batch_size, shuffle, seed ...)
+        "The class images as `keras.utils.image_dataset_from_directory` reads them: labels are the manifest's, the classifier's class indices."
+        if not any(r['kind'] == 'class' for r in self.rows): raise DataError.expected(str(self.path), 'class images to read', 'none')
         kw = dict(class_names=self.folders, color_mode='grayscale' if self.manifest['image_shape'][-1] == 1 else 'rgb',
                   image_size=tuple(self.manifest['image_shape'][:2]), shuffle=False)
         kw.update(kwargs)
@@ -328,10 +333,10 @@ def read_manifest_csv(path) -> list:
         out.append(d)
     return out
 
-def _write_npz(tmp, rows, shape):
+def _write_npz(tmp, rows, shape, n_classes):
     x = np.stack([_read_png(tmp, r['file'], shape) for r in rows]) if rows else np.zeros((0, *shape), np.uint8)
     atomic_save_npz(tmp/'dataset.npz', images=x, labels=np.array([r['label'] for r in rows], np.int64),
-                    probs=np.array([r['probs'] for r in rows], np.float32).reshape(len(rows), -1),
+                    probs=np.array([r['probs'] for r in rows], np.float32).reshape(len(rows), n_classes),
                     latent_seeds=np.array([r['latent_seed'] for r in rows], np.int64),
                     kinds=np.array([r['kind'] for r in rows], str), files=np.array([r['file'] for r in rows], str))
 
@@ -346,7 +351,7 @@ def _write_tfrecord(tmp, rows):
                 ex = tf.train.Example(features=tf.train.Features(feature=dict(
                     image=feat((tmp/r['file']).read_bytes(), 'bytes'), label=feat(r['label'], 'int'), probs=feat(r['probs'], 'float'),
                     latent_seed=feat(r['latent_seed'], 'int'), file=feat(r['file'].encode(), 'bytes'), kind=feat(r['kind'].encode(), 'bytes'))))
-                w.write(ex.SerializeToString())
+                w.write(ex.SerializeToString(deterministic=True))     # features in key order: same rows, same bytes
 
 def read_tfrecord(path, channels:int=0):
     "A tf.data.Dataset of dicts (image uint8 (H, W, C), label, probs, latent_seed, file, kind) from a dataset.tfrecord."
@@ -428,12 +433,13 @@ def generate_dataset(source,                     # see as_source: a (conditional
         if fsrc.decoder is None: raise ArgumentError.expected('frontier_source', 'a source with a decoder for frontier images', fsrc.name)
         n_frontier = check_int('n_frontier', n_frontier, 1)
     frontier_tol = check_float('frontier_tol', frontier_tol, 1e-6, 0.5)
-    folders = class_folders(names)
+    folders, pair_folders = class_folders(names, numbered=True), class_folders(names)
     out = Path(out_dir)
     config = dict(source=src.name, source_kind=src.kind, classifier=clf.name, class_names=names, classes=cls, want=want,
                   min_confidence=min_conf, seed=seed, spread=spread if src.kind == 'near_data' else None,
                   frontier_pairs=[list(p) for p in pairs], n_frontier=n_frontier if pairs else 0,
-                  frontier_source=None if fsrc is None else fsrc.name, frontier_tol=frontier_tol, npz=bool(npz), tfrecord=bool(tfrecord))
+                  frontier_source=None if fsrc is None else fsrc.name, frontier_tol=frontier_tol, npz=bool(npz), tfrecord=bool(tfrecord),
+                  folders=folders)
     if out.exists():
         done = (out/'manifest.json').is_file()
         if overwrite and (done or (out.is_dir() and not any(out.iterdir()))): shutil.rmtree(out)
@@ -519,7 +525,7 @@ def generate_dataset(source,                     # see as_source: a (conditional
                 got_z.append(z[ok] if fsrc.frontier_code is None else fsrc.frontier_code(c, z[ok])); got_s.append(seeds[ok]); k += batch_size
             ends[c] = (np.concatenate(got_z)[:n_frontier], np.concatenate(got_s)[:n_frontier])
         m = min(len(ends[a][0]), len(ends[b][0]))
-        fold = f"frontier/{folders[a]}__{folders[b]}"
+        fold = f"frontier/{pair_folders[a]}__{pair_folders[b]}"
         if m:
             fr = find_frontier(fsrc.decoder, clf, ends[a][0][:m], ends[b][0][:m], a, b, tol=frontier_tol)
             for i in np.flatnonzero(fr.found):
@@ -531,8 +537,7 @@ def generate_dataset(source,                     # see as_source: a (conditional
         st['frontier_done'].append([a, b]); save_state(); progress()
 
     # finish: manifest, optional npz / TFRecord, then one rename
-    for c in range(len(names)):
-        if c in cls: _inside(tmp, f"images/{folders[c]}").mkdir(parents=True, exist_ok=True)
+    for c in range(len(names)): _inside(tmp, f"images/{folders[c]}").mkdir(parents=True, exist_ok=True)   # every class: Keras' numbering
     rows.sort(key=lambda r: (r['kind'] != 'class', r['file']))
     examined = {names[c]: int(st['examined'].get(str(c), 0)) for c in cls} if src.kind != 'sorted' else {names[c]: int(st['examined'].get('all', 0)) for c in cls}
     acceptance = {names[c]: dict(accepted=kept[c], wanted=w, examined=examined[names[c]], rate=round(kept[c] / max(examined[names[c]], 1), 4))
@@ -551,7 +556,7 @@ def generate_dataset(source,                     # see as_source: a (conditional
                     created=time.strftime('%Y-%m-%d %H:%M:%S'), rows=rows)
     if oracle is not None: _judge(tmp, manifest, oracle, othr)
     atomic_write_text(tmp/'manifest.csv', _manifest_csv(rows, names))
-    if npz: _write_npz(tmp, rows, tuple(src.image_shape))
+    if npz: _write_npz(tmp, rows, tuple(src.image_shape), len(names))
     if tfrecord: _write_tfrecord(tmp, rows)
     atomic_write_json(tmp/'manifest.json', manifest)
     _state_path(tmp).unlink()

@@ -1,5 +1,6 @@
 "The README's main-job command (`synthview demo`), every subcommand's --help, and the CLI's handling of bad input, run as real processes."
 import json, os, re, shutil, subprocess, sys, time
+import numpy as np
 from pathlib import Path
 import pytest
 
@@ -38,7 +39,8 @@ def test_demo_tiny(tmp_path):
     assert r.returncode == 0, r.stderr[-3000:]
     assert 'test accuracy:' in r.stdout and 'demo finished in' in r.stdout
     m = json.loads((out/'classifier'/'metrics.json').read_text())
-    assert 0 <= m['test_accuracy'] <= 1 and len(m['confusion']) == len(m['class_names']) == 3
+    assert len(m['confusion']) == len(m['class_names']) == 3
+    assert m['test_accuracy'] == pytest.approx(np.trace(m['confusion']) / np.sum(m['confusion']))   # the accuracy is the confusion matrix's
     assert sum(map(sum, m['confusion'])) == 48                 # 20 % of 240 held out for the test
     cfg = json.loads((out/'config.json').read_text())
     assert cfg['data']['data'] == 'trains' and cfg['data']['size'] == 32
@@ -49,7 +51,10 @@ def test_demo_tiny(tmp_path):
     # the oracle: trained right after the classifier (as many epochs), then judging the gallery, the dataset and the hit rate
     om = json.loads((out/'oracle'/'metrics.json').read_text())
     assert (out/'oracle'/'classifier.keras').is_file() and om['class_names'] == m['class_names'] and om['epochs'] == 1 and om['seed'] == 1
-    assert 0 <= om['agreement_on_real'] <= 1 and om['n_test'] == 48 and "picks the classifier's class on" in r.stdout
+    assert om['n_test'] == 48 and "picks the classifier's class on" in r.stdout
+    assert om['classifier_accuracy'] == pytest.approx(m['test_accuracy'])            # the same classifier on the same test images
+    assert om['agreement_on_real'] * 48 == pytest.approx(round(om['agreement_on_real'] * 48))   # a share of the 48 test images
+    assert abs(om['test_accuracy'] - om['classifier_accuracy']) <= 1 - om['agreement_on_real'] + 1e-9   # where they agree, both are right or wrong
     gal = json.loads((out/'gan'/'gallery'/'index.json').read_text())
     assert gal['oracle'] == 'oracle' and all(rec['oracle'] == 'oracle' and len(rec['oracle_agreement']) == len(rec['fooling_gap']) == 3 for rec in gal['epochs'])
     assert all(x is None or 0 <= x <= 1 for rec in gal['epochs'] for x in rec['oracle_agreement'])
@@ -74,6 +79,34 @@ def test_demo_tiny(tmp_path):
     assert r3.returncode == 0, r3.stderr[-3000:]
     assert all(f'GAN {c}: acceptance' in r3.stdout for c in m['class_names']) and r3.stdout.count('(no oracle)') == 3, r3.stdout
     assert not any('oracle_agreement' in rec for rec in json.loads((out2/'gan'/'gallery'/'index.json').read_text())['epochs'])
+
+
+def test_train_gan_unconditional_toward_target(tmp_path, capsys):
+    """`train-gan --unconditional --target` trains one generator without a label input, guided toward the target class
+    only (its gallery too); `--unconditional` without `--target` is refused; `--target` alone guides a conditional
+    generator toward those classes. In process, at tiny settings (the demo test runs the default, conditional on all)."""
+    import keras
+    from synthview.cli import main
+    out = tmp_path/'run'
+    tiny = ['--out', str(out), '--quiet']
+    assert main(['train-classifier', '--data', 'trains', '--n', '60', '--size', '32', '--epochs', '1', '--batch-size', '32'] + tiny) == 0
+    gan = ['train-gan', '--epochs', '1', '--batch-size', '16', '--generator-widths', '8,8', '--critic-widths', '8,8', '--n-critic', '1',
+           '--gallery-seeds', '4', '--no-oracle'] + tiny
+    assert main(gan + ['--unconditional']) == 2
+    assert '--target: expected the class(es) to guide an --unconditional GAN toward, got none' in capsys.readouterr().err
+    assert not (out/'gan').exists()
+    assert main(gan + ['--unconditional', '--target', 'TypeB']) == 0
+    cfg = json.loads((out/'gan'/'config.json').read_text())
+    assert (cfg['conditional'], cfg['classes'], cfg['gallery_classes']) == (False, [1], [1])
+    assert json.loads((out/'config.json').read_text())['steps']['gan']['settings']['unconditional'] is True
+    g = keras.saving.load_model(out/'gan'/'generator.keras', safe_mode=True, compile=False)
+    assert len(g.inputs) == 1                                      # the latent only: no label input
+    shutil.rmtree(out/'gan')
+    assert main(gan + ['--target', 'TypeA,TypeC', '--resume']) == 0   # conditional (the default), guided toward two of the three classes
+    cfg = json.loads((out/'gan'/'config.json').read_text())
+    assert (cfg['conditional'], cfg['classes'], cfg['gallery_classes']) == (True, [0, 2], [0, 2])
+    g = keras.saving.load_model(out/'gan'/'generator.keras', safe_mode=True, compile=False)
+    assert len(g.inputs) == 2 and g.inputs[1].shape[-1] == 3       # latent and a one-hot label over the classifier's 3 classes
 
 
 def test_demo_default_out_never_overwrites(tmp_path):
