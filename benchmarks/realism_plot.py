@@ -25,10 +25,10 @@ panels = [('guide_hit_rate', 'guide hit rate (p >= 0.9)'), ('oracle_agreement', 
           ('fooling_gap', 'fooling gap'), ('fd_class', 'oracle FD to real images of the target')]
 for n in names:
     c = runs[n]['curve']
-    x = [pt['images'] / 1000 for pt in c]
+    x = [pt['generator_steps'] for pt in c]
     for ax, (k, t) in zip(axes, panels):
         ax.plot(x, [pt.get(k) if pt.get(k) is not None else float('nan') for pt in c], marker='o', ms=3, label=n)
-        ax.set_title(t, fontsize=10); ax.set_xlabel('real images seen (thousands)')
+        ax.set_title(t, fontsize=10); ax.set_xlabel('generator steps')
 fl = runs[names[0]]['curve'][-1].get('fd_class_floor')
 if fl is not None: axes[3].axhline(fl, color='gray', ls=':', label='real-vs-real floor')
 axes[3].set_yscale('log')

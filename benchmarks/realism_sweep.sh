@@ -19,5 +19,6 @@ COMBO='"guidance_mode": "balanced", "guidance_cap": 0.9, "guidance_augment": tru
   run fixed30 75000 '{"guidance_weight": 30}'
   run balanced1 75000 '{"guidance_mode": "balanced", "guidance_weight": 1}'
   run combo1 75000 "{$COMBO, \"guidance_weight\": 1}"
+  run combo10 75000 "{$COMBO, \"guidance_weight\": 10}"
 ) &
 wait

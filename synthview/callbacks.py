@@ -416,16 +416,16 @@ def train_gan(data:ImageDataset,         # training images (labels are not neede
               generator_widths=None,      # None: gan_plan's
               critic_widths=None,         # None: gan_plan's
               n_critic:int=5,             # critic steps per generator step
-              guidance_weight:float=30.0, # lambda_cls (see WGANGP)
-              guidance_mode:str='fixed',  # 'fixed' or 'balanced' (see WGANGP)
-              guidance_cap:float|None=None, # capped guidance (see WGANGP)
-              guidance_augment=False,     # guidance through random augmentations (see WGANGP)
-              guidance_warmup:int=0,      # generator steps before guidance (see WGANGP)
+              guidance_weight:float=3.0,  # guidance/critic gradient ratio, or lambda_cls with guidance_mode='fixed' (see WGANGP)
+              guidance_mode:str='balanced', # 'balanced' or 'fixed' (see WGANGP)
+              guidance_cap:float|None=0.9, # capped guidance (see WGANGP); None: no cap
+              guidance_augment=True,      # guidance through random augmentations (see WGANGP)
+              guidance_warmup='auto',     # generator steps before guidance (see WGANGP); 'auto': 200 in runs of >= 2,000 generator steps, else 0
               guidance_ramp:int=0,        # generator steps over which guidance rises (see WGANGP)
               gp_weight:float=10.0,       # gradient-penalty weight
               gp_every:int=1,             # lazy gradient penalty (see WGANGP)
               fresh_real:bool=False,      # a fresh real minibatch for every critic step (then an epoch has n_critic x fewer steps)
-              ema_beta:float|None=None,   # EMA generator for galleries and the saved generator.keras (see WGANGP)
+              ema_beta='auto',            # EMA generator for galleries and the saved generator.keras (see WGANGP); 'auto': 0.999 in runs of >= 10,000 generator steps, else None
               learning_rate:float=1e-4,   # Adam, beta (0.5, 0.9)
               generator_learning_rate:float|None=None, # the generator's, if it differs (two time scales); None: learning_rate
               gallery_seeds=64,           # EpochGallery seeds (a count or a list); 0: no gallery
@@ -447,6 +447,9 @@ def train_gan(data:ImageDataset,         # training images (labels are not neede
     if oracle is not None and (gal_seeds is None or clf is None):
         raise ArgumentError.expected('oracle', 'None when there is no gallery for it to judge (no classifier, or gallery_seeds=0)', 'an oracle')
     lr = check_float('learning_rate', learning_rate, 0)
+    steps = epochs * (len(data) // per_step)                       # generator steps of the whole run
+    if guidance_warmup == 'auto': guidance_warmup = 200 if steps >= 2000 else 0   # in a short run a warm-up takes too much of it
+    if ema_beta == 'auto': ema_beta = 0.999 if steps >= 10_000 else None          # an EMA of 0.999 averages ~1,000 steps: it lags a short run
     set_seed(seed)
     with strategy.scope():
         n_classes = clf.n_classes if (clf is not None and conditional) else None

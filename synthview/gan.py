@@ -463,7 +463,11 @@ def _sample(self:GuidedGAN, b):
 @patch
 def _guidance_terms(self:GuidedGAN, fake, mask):
     "Per-image guidance term -log p(T) (on an augmented view if asked), share assigned to the target, its mean probability."
-    seen = fake if self.guidance_augment is None else augment_images(fake, self.seed_generator, **self.guidance_augment)
+    if self.guidance_augment is None: seen = fake
+    else:                                    # each replica draws the global batch's views and keeps its slice, as for the latents
+        n, rid = _replica()
+        seen = fake if n == 1 else tf.tile(fake, [n] + [1] * (len(fake.shape) - 1))
+        seen = _my_slice(augment_images(seen, self.seed_generator, **self.guidance_augment), tf.shape(fake)[0])
     logits = self.classifier.log_probs(seen)
     mask = tf.broadcast_to(mask, tf.shape(logits))
     nll = guidance_nll(logits, mask)
@@ -484,7 +488,10 @@ def _image_gradient(self:GuidedGAN, tape, fake, g_loss, nll, nll_mean):
     g_critic = tape.gradient(g_loss, fake)                                # both losses were computed under `tape`
     g_guide = tape.gradient(nll_mean, fake)                               # rows: each image's own -log p(T) gradient / N
     if self.guidance_mode == 'balanced':                                  # VQGAN-style adaptive weight, on the images
-        scale = self.guidance_weight * tf.norm(g_critic) / (tf.norm(g_guide) + 1e-12)
+        sq = tf.stack([tf.reduce_sum(tf.square(tf.cast(g, tf.float32))) for g in (g_critic, g_guide)])
+        ctx = tf.distribute.get_replica_context()
+        if ctx is not None and ctx.num_replicas_in_sync > 1: sq = ctx.all_reduce('sum', sq)   # the global batch's norms
+        scale = self.guidance_weight * tf.sqrt(sq[0]) / (tf.sqrt(sq[1]) + 1e-12)
     else: scale = tf.constant(self.guidance_weight, tf.float32)
     scale = tf.cast(tf.stop_gradient(scale) * self._guidance_ramp(), g_guide.dtype)
     if self.guidance_cap is not None:                                     # hinge: no push at p(T) >= cap
@@ -504,10 +511,10 @@ class WGANGP(GuidedGAN):
                  target=None,                 # guided class(es): an index or name, or a list of them
                  conditional:bool=False,      # the generator takes a label, drawn uniformly from the targets (default all classes)
                  n_classes:int|None=None,     # number of classes; None: the classifier's
-                 guidance_weight:float=30.0,  # lambda_cls: the loss weight ('fixed'), or guidance/critic gradient ratio ('balanced'); 0: watch only
-                 guidance_mode:str='fixed',   # 'fixed' weight, or 'balanced': the guidance gradient on the images kept at guidance_weight x the critic's
-                 guidance_cap:float|None=None, # no push on images the classifier gives p(target) >= cap (a hinge); None: always push
-                 guidance_augment=False,      # classify a random augmented view (True, or augment_images arguments as a dict)
+                 guidance_weight:float=3.0,   # the guidance/critic gradient ratio ('balanced'), or the loss weight lambda_cls ('fixed'); 0: watch only
+                 guidance_mode:str='balanced', # 'balanced': the guidance gradient on the images kept at guidance_weight x the critic's; 'fixed' weight
+                 guidance_cap:float|None=0.9, # no push on images the classifier gives p(target) >= cap (a hinge); None: always push
+                 guidance_augment=True,       # classify a random augmented view (True, or augment_images arguments as a dict); False: the image itself
                  guidance_warmup:int=0,       # generator steps without guidance (the critic teaches realism first)
                  guidance_ramp:int=0,         # generator steps over which guidance then rises linearly to its full weight
                  gp_weight:float=10.0,        # lambda of the gradient penalty (Gulrajani et al.)
