@@ -521,7 +521,7 @@ DEMO = dict(data_defaults=dict(data='trains', n=4000, size=38),
             classifier_epochs=10, classifier_batch_size=64, augment=False, head='pool', classifier_dropout=0.1,
             oracle_epochs=None, oracle_batch_size=64, oracle_width=8, oracle_augment=False, oracle=None, no_oracle=False,
             target=None, unconditional=False, gan_epochs=6, gan_batch_size=64, gan_latent_dim=32, generator_widths='32,16', critic_widths='16,32',
-            n_critic=2, guidance_weight=3.0, gan_learning_rate=3e-4, gallery_seeds=32,
+            n_critic=2, guidance_weight=10.0, gan_learning_rate=3e-4, gallery_seeds=32,   # balanced: 10 x the critic's push (3 left TypeC unsteered in 186 steps)
             vae_epochs=6, vae_batch_size=64, vae_latent_dim=16, beta=1.0, vae_widths='16,32,32', hidden=64,
             n_explain=24, frontier_model='auto', pairs='auto', max_pairs=2, n_paths=16, map_resolution=32, n_counterfactuals=2,
             source='gan', n_per_class=40, total=None, classes=None, min_confidence=0.5, spread=1.0, frontier_pairs='auto', n_frontier=8,
