@@ -11,7 +11,7 @@ import keras
 from .core import *
 from .classifier import Classifier, as_classifier
 from .gan import (WGANGP, GuidedGAN, GeneratorDecoder, gradient_penalty, guidance_loss, wasserstein_critic_loss,
-                           wasserstein_generator_loss, latents_from_seeds, guidance_loss_from_nll, _replica, _my_slice, _resolve_classes,
+                           wasserstein_generator_loss, latents_from_seeds, guidance_loss_from_nll, ema_update, _replica, _my_slice, _resolve_classes,
                            _check_cap, _augment_options)
 
 # %% auto #0
@@ -536,7 +536,7 @@ def _generator_step(self:ProGAN, b, phase:int, alpha):
 
 def _update_ema(self:ProGAN):
     "EMA of the generator's weights: w_ema <- w + beta (w_ema - w)."
-    for e, w in zip(self.generator_ema.weights, self.generator.weights): e.assign(w + self.ema_beta * (e - w))
+    ema_update(self.generator_ema, self.generator, self.ema_beta)       # the rule WGANGP's EMA uses, written once in gan
 
 def _alpha_tensor(self:ProGAN, shown, phase:int):
     "alpha of a phase after `shown` images, in the graph: (shown - fade start) / fade_images, clipped to [0, 1]."
