@@ -240,8 +240,11 @@ def test_widgets_in_browser(lab, app):
                 except Exception as e: raise AssertionError(f"{what}: the status never read {text!r}; it reads {status(S)!r}") from e
             def type_into(S, k, text):
                 "Select the k-th number box of widget S and type `text` (real key presses)."
-                page.locator(f'{S} .sv-box input').nth(k).focus()
+                box = page.locator(f'{S} .sv-box input').nth(k)
+                box.focus()
                 page.keyboard.press('Control+a'); page.keyboard.type(text)
+                got = box.input_value()
+                assert got == text, f"typed {text!r} into number box {k} of {S}, the box reads {got!r}"
             keys = report['keyboard'] = {}
 
             # 1. LatentInterpolator
@@ -316,9 +319,18 @@ def test_widgets_in_browser(lab, app):
             _wait_change(page, f'{S} img.sv-main', img0, 'class-map image after dragging u')
             _wait_change(page, f'{S} .sv-prob', probs0, 'class-map probabilities after dragging u', attr='text')
             _wait_change(page, f'{S} img.sv-map', map0, 'class-map marker after dragging u')
-            status0 = status(S)
-            page.locator(f'{S} .sv-grid button').nth(0).click()
-            _wait_change(page, f'{S} .sv-status', status0, 'class-map point after clicking a grid button', attr='text')
+            cell = page.locator(f'{S} .sv-grid button').nth(0)
+            cu, cv = map(float, re.search(r'u=(-?[0-9.]+), v=(-?[0-9.]+)', cell.get_attribute('title') or '').groups())
+            cell.click()
+            # the click has landed when the status names the cell's point (and so do the number boxes): until then a
+            # typed value could be overwritten by the click's own update still on its way to the page
+            try: page.wait_for_function(
+                    "([s, u, v]) => { const m = /u = (-?[0-9.]+), v = (-?[0-9.]+)/.exec(document.querySelector(s).innerText);"
+                    " return !!m && Math.abs(+m[1] - u) < 0.006 && Math.abs(+m[2] - v) < 0.006; }",
+                    arg=[f'{S} .sv-status', cu, cv], timeout=UPDATE_TIMEOUT_S * 1000)
+            except Exception as e: raise AssertionError(f"class map after clicking the cell at u={cu}, v={cv}: the status reads {status(S)!r}") from e
+            page.wait_for_function("([s, v]) => Math.abs(+document.querySelectorAll(s)[1].value - v) < 0.006",
+                                   arg=[f'{S} .sv-box input', cv], timeout=UPDATE_TIMEOUT_S * 1000)
             type_into(S, 1, '0')
             wait_status(S, 'v = 0.000', 'class map after typing 0 in the v box')
             page.locator(S).screenshot(path=str(out/'classmap_after.png'))
