@@ -17,12 +17,13 @@ from .trains import rule_parts
 from .latent import Counterfactuals, counterfactual, latent_path, latent_probe
 
 # %% auto #0
-__all__ = ['SCORES', 'REDUCTIONS', 'BASELINES', 'GENERATIVE_BASELINES', 'METHODS', 'SCORE_FIELDS', 'reduce_channels',
+__all__ = ['SCORES', 'REDUCTIONS', 'BASELINES', 'GENERATIVE_BASELINES', 'METHODS', 'SCORE_FIELDS', 'FILLS', 'reduce_channels',
            'Attribution', 'saliency', 'smoothgrad', 'completeness_error', 'gaussian_blur', 'make_baselines',
            'integrated_gradients', 'target_counterfactuals', 'counterfactual_attribution', 'explain',
            'plot_explanations', 'Saturation', 'saturation_paths', 'plot_saturation', 'box_mask', 'mass_in_boxes',
            'pointing_game', 'rule_boxes', 'score_attributions', 'scores_table', 'write_scores', 'read_scores',
-           'plot_scores', 'spearman', 'randomized_classifier', 'SanityCheck', 'sanity_check', 'plot_sanity']
+           'plot_scores', 'cam_layer', 'grad_cam', 'occlusion', 'spearman', 'randomized_classifier', 'SanityCheck',
+           'sanity_check', 'plot_sanity']
 
 # %% ../nbs/22_attribution.ipynb #4948840e
 SCORES = ('logit', 'prob')                       # f: the target class's logit (log_probs) or its probability
@@ -391,13 +392,13 @@ def counterfactual_attribution(cf:Counterfactuals,   # from target_counterfactua
                         reference=other, reference_probs=ref_probs)
 
 # %% ../nbs/22_attribution.ipynb #5f2c0dc2
-METHODS = ('saliency', 'smoothgrad', 'integrated_gradients', 'counterfactual')
+METHODS = ('saliency', 'smoothgrad', 'integrated_gradients', 'counterfactual', 'grad_cam', 'occlusion')
 
 def explain(classifier,               # a Classifier
             images,                   # canonical images (N, H, W, C)
             target=None,              # class to explain (see saliency)
             *,
-            methods=None,             # names in METHODS; None: all that the arguments allow
+            methods=None,             # names in METHODS; None: saliency, smoothgrad, IG (+ counterfactual with vae or counterfactuals)
             baselines=None,           # IG baselines (names in BASELINES); None: black, blur, uniform (+ expectation, counterfactual)
             vae=None,                 # for the generative method and baselines
             references=None,          # for the 'expectation' baseline
@@ -413,11 +414,15 @@ def explain(classifier,               # a Classifier
             seed=0,                   # noise, uniform baseline, references
             batch_size:int=64,        # gradient batch
             cf_kwargs:dict|None=None, # arguments of target_counterfactuals (to_class, data, margin, ...)
+            layer:str|None=None,      # Grad-CAM: the layer read (None: the last convolution)
+            patch:int=8,              # occlusion: patch side
+            stride:int|None=None,     # occlusion: step (None: patch // 2)
+            fill=0.0,                 # occlusion: what covers the patch
            ) -> dict:
     "Every attribution method on the same classifier, images and targets: {method: Attribution}."
     clf, x, t, probs = _setup(classifier, images, target)
     gen = vae is not None or counterfactuals is not None
-    methods = (METHODS if gen else METHODS[:3]) if methods is None else [check_choice('methods', m, METHODS) for m in ([methods] if isinstance(methods, str) else methods)]
+    methods = (METHODS[:4] if gen else METHODS[:3]) if methods is None else [check_choice('methods', m, METHODS) for m in ([methods] if isinstance(methods, str) else methods)]
     if baselines is None:
         baselines = ['black', 'blur', 'uniform'] + (['expectation'] if references is not None else []) + (['counterfactual'] if gen else [])
     baselines = [check_choice('baselines', b, BASELINES) for b in ([baselines] if isinstance(baselines, str) else baselines)]
@@ -437,6 +442,8 @@ def explain(classifier,               # a Classifier
     if 'counterfactual' in methods:
         out['counterfactual'] = counterfactual_attribution(counterfactuals, reduce)
         out['counterfactual'].seconds = cf_seconds               # the counterfactual search (0 when they were given)
+    if 'grad_cam' in methods: out['grad_cam'] = grad_cam(clf, x, t, layer=layer, score=score, batch_size=batch_size)
+    if 'occlusion' in methods: out['occlusion'] = occlusion(clf, x, t, patch=patch, stride=stride, fill=fill, score=score, batch_size=4 * batch_size)
     return out
 
 # %% ../nbs/22_attribution.ipynb #1bbddc8c
@@ -493,7 +500,8 @@ def plot_explanations(explanations:dict,   # {method: Attribution}, from explain
         else:
             axs[0, j].axis('off')
             generative = name in ('counterfactual', 'frontier') or name[3:] in GENERATIVE_BASELINES
-            note = {'saliency': 'gradient\nat the image', 'smoothgrad': 'gradients at\nnoisy copies'}.get(name, 'no counterfactual\nfor this image' if generative else 'no reference')
+            note = {'saliency': 'gradient\nat the image', 'smoothgrad': 'gradients at\nnoisy copies', 'grad_cam': 'gradients at\nthe last convolution',
+                    'occlusion': 'patches covered\nin turn'}.get(name, 'no counterfactual\nfor this image' if generative else 'no reference')
             axs[0, j].text(0.5, 0.5, note, ha='center', va='center', fontsize=8, transform=axs[0, j].transAxes)
         m = a.maps[i]
         if np.isfinite(m).all():
@@ -743,6 +751,151 @@ def plot_scores(rows,                   # from score_attributions (or read_score
     if title: fig.suptitle(title, fontsize=10)
     fig.tight_layout()
     return fig
+
+# %% ../nbs/22_attribution.ipynb #e40e7c00
+_CONVS = (keras.layers.Conv2D, keras.layers.SeparableConv2D, keras.layers.DepthwiseConv2D, keras.layers.Conv2DTranspose)
+_ELEMENTWISE = (keras.layers.BatchNormalization, keras.layers.Activation, keras.layers.ReLU, keras.layers.LeakyReLU,
+                keras.layers.ELU, keras.layers.PReLU)
+
+def _rank4(layer):
+    try: return len(layer.output.shape) == 4
+    except (AttributeError, ValueError): return False   # a layer called more than once, or never
+
+def cam_layer(classifier,          # a Classifier over a Keras functional or Sequential model
+              layer:str|None=None, # a layer name; None: the last convolution and the normalisation/activation right after it
+             ) -> str:
+    "The name of the layer Grad-CAM reads: `layer` if it has a 4-D output, else the last convolution followed through BN/activations."
+    clf = as_classifier(classifier)
+    if not clf.is_keras: raise ArgumentError.expected('classifier', 'a Classifier over a Keras model (Grad-CAM reads its layers)', type(clf.model).__name__)
+    layers = [l for l in clf.model.layers if not isinstance(l, keras.layers.InputLayer)]
+    if layer is not None:
+        names = [l.name for l in layers if _rank4(l)]
+        if not names: raise ArgumentError.expected('classifier', 'a Keras model with a layer of 4-D output (N, h, w, k)', 'none')
+        return check_choice('layer', layer, names)
+    convs = [i for i, l in enumerate(layers) if isinstance(l, _CONVS) and _rank4(l)]
+    if not convs: raise ArgumentError.expected('classifier', "a Keras model with a convolution among its layers (or layer='name')", f"layers {[l.name for l in layers][:12]}")
+    i = convs[-1]
+    while i + 1 < len(layers) and isinstance(layers[i + 1], _ELEMENTWISE):
+        try: follows = layers[i + 1].input is layers[i].output
+        except (AttributeError, ValueError): follows = False
+        if not follows: break
+        i += 1
+    return layers[i].name
+
+
+# %% ../nbs/22_attribution.ipynb #f25d01db
+_CAM_FNS = weakref.WeakKeyDictionary()
+
+def _read_scores(c, out):
+    "Probabilities and logits (log-probabilities) from a model's raw scores, read as the Classifier adapter reads them."
+    out = tf.cast(out, tf.float32)
+    if c._n_out == 1: out = tf.concat([1 - out, out], 1) if c.output == 'probs' else tf.concat([tf.zeros_like(out), out], 1)
+    if c.output == 'probs': return out, tf.math.log(tf.clip_by_value(out, 1e-12, 1.0))
+    return tf.nn.softmax(out), out
+
+def _cam_fn(clf, layer, score, shape):
+    "(images, targets) -> (Grad-CAM maps at the layer's grid, f), compiled once per classifier, layer, score and image shape."
+    fns, key = _CAM_FNS.setdefault(clf, {}), (layer, score, tuple(shape))
+    if key not in fns:
+        m = clf.model
+        sub = keras.Model(m.inputs, [m.get_layer(layer).output, m.outputs[0]])
+        ref = weakref.ref(clf)
+        def cam(x, t):
+            c = ref()
+            xm = c.prepare(x)
+            with tf.GradientTape() as tape:
+                tape.watch(xm)
+                a, out = sub(xm, training=False)
+                probs, logits = _read_scores(c, out)
+                f = tf.gather(logits if score == 'logit' else probs, t, axis=1, batch_dims=1)
+            g = tape.gradient(f, a)
+            alpha = tf.reduce_mean(tf.cast(g, tf.float32), axis=(1, 2), keepdims=True)       # alpha_k = mean_ij df/dA^k_ij
+            return tf.nn.relu(tf.reduce_sum(alpha * tf.cast(a, tf.float32), -1)), f          # ReLU(sum_k alpha_k A^k)
+        spec = [tf.TensorSpec([None, *shape], tf.float32), tf.TensorSpec([None], tf.int32)]
+        fns[key] = tf.function(cam, input_signature=spec, autograph=False)
+    return fns[key]
+
+def grad_cam(classifier,             # a Classifier over a Keras functional or Sequential model
+             images,                 # canonical images (N, H, W, C), or one (H, W, C)
+             target=None,            # class to explain (see saliency)
+             *,
+             layer:str|None=None,    # the layer read (see cam_layer); None: the last convolution, rectified
+             score:str='logit',      # f: 'logit' or 'prob'
+             batch_size:int=64,      # images per batch
+            ) -> Attribution:
+    "Grad-CAM (Selvaraju et al. 2017): channel weights from pooled gradients at a convolutional layer, rectified, upsampled to the image."
+    t0 = time.perf_counter()
+    clf, x, t, probs = _setup(classifier, images, target)
+    score, bs = check_choice('score', score, SCORES), check_int('batch_size', batch_size, 1)
+    name = cam_layer(clf, layer)
+    fn, maps, fs = _cam_fn(clf, name, score, x.shape[1:]), [], []
+    for i in range(0, len(x), bs):
+        cam, f = fn(tf.constant(x[i:i + bs]), tf.constant(t[i:i + bs], tf.int32))
+        maps.append(tf.image.resize(cam[..., None], x.shape[1:3], method='bilinear').numpy()); fs.append(f.numpy())
+    return _attribution(np.concatenate(maps), f'grad_cam', t, score, 'abs_sum', probs, clf.class_names, t0, f_image=np.concatenate(fs))
+
+
+# %% ../nbs/22_attribution.ipynb #f5c734ab
+_F_FNS = weakref.WeakKeyDictionary()
+FILLS = ('mean', 'blur')
+
+def _f_fn(clf, score, shape):
+    "(images, targets) -> f, compiled once per classifier, score and image shape (H, W, C) for Keras models (forward only)."
+    fns, key = _F_FNS.setdefault(clf, {}), (score, tuple(shape))
+    if key not in fns:
+        ref = weakref.ref(clf)
+        def f(x, t):
+            c = ref()
+            out = c.log_probs(x) if score == 'logit' else c(x)
+            return tf.gather(tf.cast(out, tf.float32), t, axis=1, batch_dims=1)
+        spec = [tf.TensorSpec([None, *shape], tf.float32), tf.TensorSpec([None], tf.int32)]
+        fns[key] = tf.function(f, input_signature=spec, autograph=False) if clf.is_keras else f
+    return fns[key]
+
+def _starts(n, p, s):
+    "Patch starts along one axis: every s pixels, plus one flush with the end, so that all n pixels are covered."
+    st = list(range(0, n - p + 1, s))
+    if st[-1] != n - p: st.append(n - p)
+    return np.array(st)
+
+def occlusion(classifier,            # a Classifier (any: only forward calls)
+              images,                # canonical images (N, H, W, C), or one (H, W, C)
+              target=None,           # class to explain (see saliency)
+              *,
+              patch:int=8,           # side of the square patch in pixels
+              stride:int|None=None,  # step between patches; None: patch // 2
+              fill=0.0,              # what covers the patch: a value in [-1, 1], 'mean' or 'blur'
+              score:str='logit',     # f: 'logit' or 'prob'
+              batch_size:int=256,    # occluded images per classifier call
+             ) -> Attribution:
+    "Occlusion (Zeiler & Fergus 2014): per pixel, the mean drop of f over the patches covering it when they are filled."
+    t0 = time.perf_counter()
+    clf, x, t, probs = _setup(classifier, images, target)
+    score, bs = check_choice('score', score, SCORES), check_int('batch_size', batch_size, 1)
+    N, H, W, C = x.shape
+    p = check_int('patch', patch, 1, min(H, W))
+    s = (p // 2 or 1) if stride is None else check_int('stride', stride, 1, p)
+    if isinstance(fill, str): fill = check_choice('fill', fill, FILLS)
+    if fill == 'blur': F = gaussian_blur(x, p / 2)
+    elif fill == 'mean': F = np.broadcast_to(x.mean((1, 2), keepdims=True), x.shape)
+    else: F = np.full((1, H, W, C), check_float('fill', fill, -1, 1), np.float32)
+    fn = _f_fn(clf, score, x.shape[1:])
+    run = lambda xb, tb: np.asarray(fn(tf.constant(xb, tf.float32), tf.constant(tb, tf.int32)), np.float64)
+    f0 = np.concatenate([run(x[i:i + bs], t[i:i + bs]) for i in range(0, N, bs)])
+    ys, xs = _starts(H, p, s), _starts(W, p, s)
+    pos = np.stack(np.meshgrid(ys, xs, indexing='ij'), -1).reshape(-1, 2)
+    owner, where = np.repeat(np.arange(N), len(pos)), np.tile(pos, (N, 1))
+    acc, cnt = np.zeros((N, H, W)), np.zeros((N, H, W))
+    rows, cols = np.arange(H), np.arange(W)
+    for i in range(0, len(owner), bs):
+        o, (y0, x0) = owner[i:i + bs], where[i:i + bs].T
+        m = (((rows >= y0[:, None]) & (rows < y0[:, None] + p))[:, :, None] & ((cols >= x0[:, None]) & (cols < x0[:, None] + p))[:, None, :])
+        xb = np.where(m[..., None], F[o] if len(F) == N else F, x[o])
+        drop = f0[o] - run(xb, t[o])
+        np.add.at(acc, o, drop[:, None, None] * m); np.add.at(cnt, o, m)
+    raw = (acc / cnt)[..., None]
+    return _attribution(raw, 'occlusion', t, score, 'sum', probs, clf.class_names, t0, f_image=f0)
+
 
 # %% ../nbs/22_attribution.ipynb #92fbd577
 def _ranks(a) -> np.ndarray:
