@@ -40,6 +40,8 @@ p.add_argument('--per-class', type=int, default=2500, help='images per class in 
 p.add_argument('--target', default='Sneaker')
 p.add_argument('--n-eval', type=int, default=1000)
 p.add_argument('--seed', type=int, default=0)
+p.add_argument('--subset', action='store_true', help="the critic sees only the real images the guide assigns to the target(s) (gan.guide_subset)")
+p.add_argument('--eval-every', type=int, default=0, help='evaluate when this many more real images were seen (0: every epoch)')
 a = p.parse_args()
 root = Path(a.root); root.mkdir(parents=True, exist_ok=True)
 machine = dict(cpus=os.cpu_count(), machine=platform.processor() or platform.machine(), keras=keras.__version__,
@@ -72,6 +74,8 @@ class Curve(keras.callbacks.Callback):
         last = json.loads(f.read_text().splitlines()[-1]) if f.is_file() and f.read_text().strip() else {}
         self.t0 -= last.get('seconds', 0); self.c0 -= last.get('cpu_seconds', 0)
     def on_epoch_end(self, epoch, logs=None):
+        every = a.eval_every or self.ipe
+        if (epoch + 1) * self.ipe // every == epoch * self.ipe // every and epoch + 1 < self.params.get('epochs', 0): return
         x = self.model.generate(np.arange(10**6, 10**6 + a.n_eval), labels=self.tgt if self.model.conditional else None)
         r = oracle_report(self.guide, self.oracle, x, test, labels=self.tgt, per_class=False, seed=a.seed)
         line = dict(epoch=epoch + 1, images=(epoch + 1) * self.ipe, seconds=round(time.perf_counter() - self.t0, 1),
@@ -85,6 +89,9 @@ def run():
     cfg = json.loads(a.config)
     tgt = train.class_index(a.target)
     data = train.take_per_class(a.per_class, seed=a.seed)
+    if a.subset:                      # the guide's own target class(es) among the real images
+        from synthview.gan import guide_subset
+        data = guide_subset(data, guide, list(range(guide.n_classes)) if cfg.get('conditional') else tgt)
     ipe = len(data)
     epochs = max(1, round(a.images / ipe))
     run_dir = root/'runs'/a.name
@@ -103,7 +110,7 @@ def run():
     Image.fromarray(image_grid(x, ncols=8).squeeze()).save(run_dir/'grid_generated.png')
     Image.fromarray(image_grid(real, ncols=8).squeeze()).save(run_dir/'grid_real.png')
     curve = [json.loads(l) for l in open(run_dir/'curve.jsonl')]
-    return dict(name=a.name, config=cfg, target=a.target, images=epochs * ipe, epochs=epochs, images_per_epoch=ipe,
+    return dict(name=a.name, config=cfg, subset=a.subset, real_images_available=len(data), target=a.target, images=epochs * ipe, epochs=epochs, images_per_epoch=ipe,
                 wall_seconds_this_call=round(wall, 1), last=curve[-1], curve=curve, run_dir=str(run_dir),
                 grid=str(run_dir/'grid_generated.png'),
                 models=json.loads((root/'models.json').read_text()) if (root/'models.json').is_file() else None)

@@ -10,11 +10,12 @@ import tensorflow as tf
 import keras
 from .core import *
 from .classifier import Classifier, as_classifier
+from .data import ImageDataset
 
 # %% auto #0
 __all__ = ['gan_plan', 'build_generator', 'build_critic', 'wasserstein_critic_loss', 'wasserstein_generator_loss',
            'gradient_penalty', 'guidance_nll', 'guidance_loss', 'guidance_loss_from_nll', 'augment_images',
-           'latents_from_seeds', 'GeneratorDecoder', 'ema_update', 'GuidedGAN', 'WGANGP']
+           'latents_from_seeds', 'GeneratorDecoder', 'ema_update', 'GuidedGAN', 'WGANGP', 'guide_subset']
 
 # %% ../nbs/10_gan.ipynb #87f56329
 def _image_shape(shape, name='image_shape'):
@@ -690,3 +691,28 @@ def _from_config(cls, config):
     g, c = (keras.saving.deserialize_keras_object(config.pop(k)) for k in ('generator', 'critic'))
     return cls(g, c, **config)
 WGANGP.from_config = classmethod(_from_config)
+
+# %% ../nbs/10_gan.ipynb #a9476c31
+def guide_subset(data,                 # ImageDataset of real images (its labels are not used)
+                 classifier,           # the guiding Classifier (or Keras model / .keras path)
+                 target,               # class(es) to keep: an index or name, or a list of them
+                 *,
+                 threshold:float=0.5,  # keep an image only if the classifier's top probability is at least this
+                 batch_size:int=1024): # images classified per call
+    "The real images the classifier assigns to the target class(es), labelled with its verdict: the data for a critic."
+    if not isinstance(data, ImageDataset): raise ArgumentError.expected('data', 'an ImageDataset', type(data).__name__)
+    clf = as_classifier(classifier)
+    classes = _resolve_classes(target, clf.n_classes, clf.class_names)
+    threshold = check_float('threshold', threshold, 0, 1)
+    batch_size = check_int('batch_size', batch_size, 1)
+    pred, top = np.empty(len(data), np.int64), np.empty(len(data), np.float32)
+    for i in range(0, len(data), batch_size):                    # canonical floats one chunk at a time
+        p = clf.probs(to_canonical(data.images[i:i + batch_size]), batch_size=batch_size)
+        pred[i:i + batch_size], top[i:i + batch_size] = p.argmax(1), p.max(1)
+    keep = np.isin(pred, classes) & (top >= threshold)
+    names = [clf.class_names[c] for c in classes]
+    if not keep.any():
+        raise DataError.expected('data', f"real images the classifier assigns to {names} with p >= {threshold}", f"none of {len(data)}")
+    sub = data.subset(keep)
+    return ImageDataset(sub.images, pred[keep], list(clf.class_names), sub.attributes, sub.boxes,
+                        f"{data.name or 'data'}: the classifier's {', '.join(names)}")
