@@ -280,13 +280,29 @@ class GeneratedDataset:
         judge = (f"; oracle {self.oracle} agrees on " + ', '.join(f"{k} {oa(v)}" for k, v in self.acceptance.items())) if self.oracle else '; no oracle'
         return f"GeneratedDataset({self.path}: {len(self) - nf} images (accepted/examined: {acc}{judge}){f', {nf} frontier images' if nf else ''})"
 
-    def keras_dataset(self, **kwargs): # image_dataset_from_directory arguments (batch_size, shuffle, seed ...)
-        "The class images as `keras.utils.image_dataset_from_directory` reads them: labels are the manifest's, the classifier's class indices."
-        if not any(r['kind'] == 'class' for r in self.rows): raise DataError.expected(str(self.path), 'class images to read', 'none')
-        kw = dict(class_names=self.folders, color_mode='grayscale' if self.manifest['image_shape'][-1] == 1 else 'rgb',
-                  image_size=tuple(self.manifest['image_shape'][:2]), shuffle=False)
+    def keras_dataset(self, **kwargs): # image_dataset_from_directory arguments (batch_size, shuffle, seed, validation_split, label_mode ...)
+        "The class images as `keras.utils.image_dataset_from_directory` reads them, labelled from the manifest: the classifier's class indices, whichever class folders exist."
+        rows = [r for r in self.rows if r['kind'] == 'class']
+        if not rows: raise DataError.expected(str(self.path), 'class images to read', 'none')
+        if set(kwargs) & {'directory', 'labels', 'class_names'}:
+            raise ArgumentError.expected('keras_dataset arguments', 'image_dataset_from_directory arguments other than directory, labels, class_names (the manifest gives them)', sorted(set(kwargs) & {'directory', 'labels', 'class_names'}))
+        mode = check_choice('label_mode', kwargs.pop('label_mode', 'int'), ('int', 'categorical', None))
+        # Keras pairs a list of labels with the files in the order it walks them: folder by folder, then by file name
+        rows.sort(key=lambda r: (r['file'].rsplit('/', 1)[0], r['file'].rsplit('/', 1)[1]))
+        kw = dict(color_mode='grayscale' if self.manifest['image_shape'][-1] == 1 else 'rgb', image_size=tuple(self.manifest['image_shape'][:2]),
+                  shuffle=False, verbose=False)
         kw.update(kwargs)
-        return keras.utils.image_dataset_from_directory(str(self.path/'images'), **kw)
+        try: out = keras.utils.image_dataset_from_directory(str(self.path/'images'), labels=[r['label'] for r in rows], label_mode=mode and 'int', **kw)
+        except ValueError as e: raise DataError.expected(str(self.path/'images'), f"the {len(rows)} class images the manifest lists", str(e)[:300]) from None
+        n, dss = len(self.class_names), out if isinstance(out, list) else [out]
+        for i, ds in enumerate(dss):
+            paths = ds.file_paths
+            if 'validation_split' not in kw and sorted(Path(f).relative_to(self.path).as_posix() for f in paths) != sorted(r['file'] for r in rows):
+                raise DataError.expected(str(self.path/'images'), "the class images the manifest lists", 'other files of the same number (regenerate, or read it with image_dataset_from_directory)')
+            if mode == 'categorical': ds = ds.map(lambda x, y: (x, tf.one_hot(y, n)))     # depth: every class, not only those generated
+            ds.class_names, ds.file_paths = list(self.folders), paths   # class_names[label] is the label's folder, as with labels='inferred'
+            dss[i] = ds
+        return dss if isinstance(out, list) else dss[0]
 
     def to_image_dataset(self, kind:str='class') -> ImageDataset:
         "The images of one kind ('class' or 'frontier') read back into an ImageDataset (frontier images are labelled with class A)."
@@ -363,6 +379,82 @@ def read_tfrecord(path, channels:int=0):
         e['image'] = tf.io.decode_png(e['image'], channels=channels); e['probs'] = tf.sparse.to_dense(e['probs'])
         return e
     return tf.data.TFRecordDataset(str(path)).map(parse)
+
+# %% ../nbs/31_generate.ipynb #b3e1a0c2
+_META_FIELDS = {'images': ['label', 'class_name', 'confidence', 'latent_seed', 'data_index', 'source'],
+                'frontier': ['class_a', 'class_b', 'class_name', 'confidence', 'latent_seed', 'latent_seed_b', 't', 'source']}
+_META_TYPES = dict(class_name='string', confidence='float64', latent_seed='int64', latent_seed_b='int64', t='float64', data_index='int64', source='string')
+
+def _metadata_jsonl(rows, folder:str) -> str:
+    "metadata.jsonl of the images under `folder` ('images' or 'frontier'): file_name relative to it, the row's fields, probs."
+    out = []
+    for r in rows:
+        if r['file'].startswith(folder + '/'):
+            d = dict(file_name=r['file'][len(folder) + 1:], **{k: r[k] for k in _META_FIELDS[folder]}, probs=r['probs'])
+            out.append(json.dumps(d, ensure_ascii=False) + '\n')
+    return ''.join(out)
+
+def _yaml_str(s) -> str: return json.dumps(str(s), ensure_ascii=False)   # a JSON string is a YAML double-quoted scalar
+
+def _features_yaml(folder, names) -> list:
+    "The `features` of one configuration in Hugging Face's card YAML: image, the metadata fields (class indices as ClassLabel), probs."
+    out = ['  - name: image', '    dtype: image']
+    for k in _META_FIELDS[folder]:
+        out.append(f"  - name: {k}")
+        if k in ('label', 'class_a', 'class_b'):
+            out += ['    dtype:', '      class_label:', '        names:'] + [f"          '{i}': {_yaml_str(n)}" for i, n in enumerate(names)]
+        else: out.append(f"    dtype: {_META_TYPES[k]}")
+    return out + ['  - name: probs', '    list: float64']
+
+def _md(s) -> str: return str(s).replace('|', '\\|').replace('\n', ' ')   # a table cell
+
+def _card(m) -> str:
+    "README.md, the dataset card: Hugging Face's YAML header (configurations, features, licence), then what made the images and how to read them."
+    names, cfg, rows = m['class_names'], m['config'], m['rows']
+    parts = ['images'] + (['frontier'] if cfg['frontier_pairs'] else [])
+    y = ['---', 'license: other', 'task_categories:', '- image-classification', 'tags:', '- synthetic', '- synthview', 'configs:']
+    for p in parts:      # the builder's features are the configuration's own (imagefolder would otherwise infer them from the metadata)
+        y += [f"- config_name: {'default' if p == 'images' else p}", '  data_files:', '  - split: train', f"    path: {p}/**", '  features:'] + _features_yaml(p, names)
+    y.append('---')
+    n_class = sum(r['kind'] == 'class' for r in rows)
+    b = ['', f"# Synthetic dataset: {n_class} images of {len(m['counts'])} classes" + (f", {len(rows) - n_class} frontier images" if len(rows) > n_class else ''), '',
+         f"Made by [synthview](https://github.com/synthview/synthview)'s `generate_dataset` on {m['created']}.", '',
+         f"- **Generator:** `{m['source']}` ({cfg['source_kind']} source)",
+         f"- **Classifier** (the judge): `{m['classifier']}`, classes {', '.join(f'`{n}`' for n in names)}",
+         f"- **Kept** when the intended class is the classifier's most probable one with probability >= {m['min_confidence']:g}",
+         f"- **Seed:** {m['seed']} (candidate k of a stream has the latent seed {m['seed']} * 10**9 + k: the same call makes the same images)"]
+    if cfg['frontier_pairs']:
+        b.append(f"- **Frontier images:** pairs {', '.join(f'`{k}`' for k in m['frontier'])}, where |p_A - p_B| <= {cfg['frontier_tol']:g}, from `{cfg['frontier_source']}`")
+    if m.get('oracle'):
+        b.append(f"- **Oracle:** `{m['oracle']}`, an independent classifier; it confirms a kept image when it gives the intended class p >= {m['oracle_threshold']:g}")
+    else: b.append('- **Oracle:** none. The acceptance below is the classifier\'s own verdict: no independent eye checked that the images show their class.')
+    b += ['', '| class | kept | wanted | examined | acceptance | oracle agreement | fooling gap |', '|---|---|---|---|---|---|---|']
+    for n, a in m['acceptance'].items():
+        oa, fg = a.get('oracle_agreement'), a.get('fooling_gap')
+        b.append(f"| {_md(n)} | {a['accepted']} | {a['wanted']} | {a['examined']} | {a['rate']:.4f} | {'n/a' if oa is None else f'{oa:.4f}'} | {'n/a' if fg is None else f'{fg:.4f}'} |")
+    b += ['', '## Files', '',
+          '- `images/NN_<class>/<latent seed>.png`: the class images, one numbered folder per class of the classifier (alphabetical order is class order); '
+          '`images/metadata.jsonl`: one line per image (`file_name` relative to `images/`, `label`, `class_name`, `confidence`, `latent_seed`, `data_index`, `source`, `probs`).',
+          '- `frontier/<A>__<B>/*.png` and `frontier/metadata.jsonl` (`class_a`, `class_b`, `t`, ...): images the classifier finds 50/50, '
+          'kept beside `images/` so that no folder reader takes them for a class.' if cfg['frontier_pairs'] else '- No frontier images were asked for.',
+          '- `manifest.json`, `manifest.csv`: the settings and every row (see synthview\'s `generate` docs).', '',
+          '## Reading it', '', '```python',
+          "keras.utils.image_dataset_from_directory('images')            # labels = the classifier's class indices",
+          "synthview.generate.load_generated('.').keras_dataset()        # the same, also when empty class folders were lost in a copy",
+          "datasets.load_dataset('imagefolder', data_dir='images')       # Hugging Face, labels from images/metadata.jsonl",
+          "datasets.load_dataset('.')                                    # as a Hub repository: label is a ClassLabel" + (", 'frontier' config for the frontier images" if cfg['frontier_pairs'] else ''),
+          '```', '', '## Licence', '',
+          'These images are generated. synthview puts no licence on them (`license: other` above): their terms follow from those of the '
+          'generator and the classifier that made and judged them and of the data those models were trained on (Fashion-MNIST, for example, '
+          'is MIT-licensed). Check them, then set `license:` in the header before you publish this dataset.', '']
+    return '\n'.join(y + b)
+
+def _write_exports(root, manifest):
+    "README.md and the metadata.jsonl files Hugging Face's imagefolder reads, from the manifest."
+    atomic_write_text(root/'README.md', _card(manifest))
+    for p in ('images', 'frontier'):
+        if p == 'images' or manifest['config']['frontier_pairs']: atomic_write_text(_inside(root, f"{p}/metadata.jsonl"), _metadata_jsonl(manifest['rows'], p))
+
 
 # %% ../nbs/31_generate.ipynb #00fc5963
 def _judge(root, manifest, oracle, threshold):
@@ -448,7 +540,7 @@ def generate_dataset(source,                     # see as_source: a (conditional
             diff = [k for k in config if g.manifest['config'].get(k) != config[k]]
             if diff: raise DataError.expected('out_dir', f"a dataset with the same settings to return it ({', '.join(diff)} differ)", f"{str(out)!r} (pass overwrite=True to replace it)")
             if oracle is not None and (g.oracle, g.manifest.get('oracle_threshold')) != (oracle.name, othr):   # judged by a new oracle
-                atomic_write_json(out/'manifest.json', _judge(out, g.manifest, oracle, othr))
+                atomic_write_json(out/'manifest.json', _judge(out, g.manifest, oracle, othr)); _write_exports(out, g.manifest)
             if verbose: print(f"{out}: already complete ({len(g)} images)")
             return g
         else: raise DataError.expected('out_dir', 'a folder that does not exist yet', f"{str(out)!r}, which exists" + (' (pass overwrite=True to replace it)' if done else ''))
@@ -556,6 +648,7 @@ def generate_dataset(source,                     # see as_source: a (conditional
                     created=time.strftime('%Y-%m-%d %H:%M:%S'), rows=rows)
     if oracle is not None: _judge(tmp, manifest, oracle, othr)
     atomic_write_text(tmp/'manifest.csv', _manifest_csv(rows, names))
+    _write_exports(tmp, manifest)                                # README.md card, images/ and frontier/ metadata.jsonl
     if npz: _write_npz(tmp, rows, tuple(src.image_shape), len(names))
     if tfrecord: _write_tfrecord(tmp, rows)
     atomic_write_json(tmp/'manifest.json', manifest)

@@ -72,7 +72,7 @@ def test_manifest_matches_the_files(toy, tmp_path):
     g = generate_dataset(dec, tmp_path/'ds', clf, total=20, classes=['dark', 'bright'], frontier_pairs=[('dark', 'mid')], n_frontier=4,
                          npz=True, verbose=0)
     d = tmp_path/'ds'
-    assert sorted(p.name for p in d.iterdir()) == ['dataset.npz', 'frontier', 'images', 'manifest.csv', 'manifest.json']
+    assert sorted(p.name for p in d.iterdir()) == ['README.md', 'dataset.npz', 'frontier', 'images', 'manifest.csv', 'manifest.json']
     files = [r['file'] for r in g.rows]
     assert len(files) == len(set(files)) == len(_pngs(d)) and sorted(files) == _pngs(d)
     csv_rows = read_manifest_csv(d/'manifest.csv')
@@ -171,7 +171,7 @@ def test_class_names_stay_inside_the_dataset_folder(names, tmp_path):
     outside = [p for p in everything if p.is_file() and root not in p.resolve().parents]
     assert outside == [], outside
     assert sorted(p.name for p in base.iterdir()) == ['ds']
-    folders = sorted(p.name for p in (base/'ds'/'images').iterdir())
+    folders = sorted(p.name for p in (base/'ds'/'images').iterdir() if p.is_dir())
     assert len(folders) == 3 and all('/' not in f and '\\' not in f and not f.startswith('.') for f in folders)
     assert sorted(g.folders) == folders
     ds = keras.utils.image_dataset_from_directory(str(base/'ds'/'images'), class_names=g.folders, color_mode='grayscale', image_size=(8, 8))
