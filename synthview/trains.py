@@ -4,7 +4,7 @@
 
 # %% ../nbs/02_trains.ipynb #ffdb9e59
 from __future__ import annotations
-import contextlib, gc
+import contextlib, copy, gc
 from bisect import bisect
 from itertools import accumulate
 import numpy as np
@@ -14,9 +14,9 @@ from .data import ImageDataset
 # %% auto #0
 __all__ = ['GRID', 'MIN_SIZE', 'VEHICLE_H', 'LENGTHS', 'LOCO_W', 'SHAPES', 'WALLS', 'ROOFS', 'WHEELS', 'LOAD_SHAPES', 'MAX_LOADS',
            'DIRECTIONS', 'WAGON_COLOURS', 'LOAD_COLOURS', 'LOCO_COLOURS', 'BACKGROUNDS', 'SKIES', 'GROUNDS',
-           'RAIL_ROWS', 'WAGON_NOTIONS', 'CONCEPTS', 'TYPES', 'TRAIN_CLASSES', 'train_concepts', 'classify_train',
-           'concept_parts', 'rule_parts', 'annotate_train', 'sample_trains', 'check_train', 'render_trains',
-           'part_mask', 'make_trains']
+           'RAIL_ROWS', 'WAGON_NOTIONS', 'CONCEPTS', 'TYPES', 'TRAIN_CLASSES', 'INTERVENTIONS', 'train_concepts',
+           'classify_train', 'concept_parts', 'rule_parts', 'annotate_train', 'sample_trains', 'check_train',
+           'render_trains', 'part_mask', 'intervene', 'intervention_region', 'render_interventions', 'make_trains']
 
 # %% ../nbs/02_trains.ipynb #8ec78408
 GRID = 76        # cells across (and down) the pixel-art grid every train is drawn on
@@ -505,6 +505,74 @@ def part_mask(attrs:dict,     # a train's attributes
                 cells[R - VEHICLE_H:R, x0:x0 + s.w] = l > 0
                 ix = _size_maps(size)[0]
                 return cells[ix[:, None], ix[None, :]]
+
+# %% ../nbs/02_trains.ipynb #7c1a7ba9
+INTERVENTIONS = ('remove', 'loads', 'roof', 'wheels', 'colour', 'wall')
+_INTERVENTION_PARTS = {'remove': ('',), 'loads': ('load_',), 'roof': ('roof',), 'wheels': ('wheel_',), 'colour': ('body', 'roof'),
+                       'wall': ('body',)}
+
+def intervene(attrs:dict,   # a train's attributes (not changed)
+              wagon:int,    # which wagon, from 1 (coupled to the locomotive)
+              kind:str,     # a name in INTERVENTIONS
+             ) -> dict|None:
+    "The train with one part of one wagon removed or altered (a new, annotated dict), or None where `kind` does not apply."
+    t, kind = check_train(attrs), check_choice('kind', kind, INTERVENTIONS)
+    wagon = check_int('wagon', wagon, 1, len(t['wagons']))
+    new = copy.deepcopy(t); w = new['wagons'][wagon - 1]
+    if kind == 'remove':
+        if len(new['wagons']) == 1: return None
+        del new['wagons'][wagon - 1]
+    elif kind == 'loads':
+        if not w['load_count']: return None
+        w.update(load_count=0, load_shape=None, load_colour=None)
+    elif kind == 'roof': w['roof'] = 'flat' if w['roof'] == 'none' else 'none'
+    elif kind == 'wheels': w['wheels'] = 5 - w['wheels']
+    elif kind == 'colour': cs = list(WAGON_COLOURS); w['colour'] = cs[(cs.index(w['colour']) + 1) % len(cs)]
+    else: w['wall'] = 'braced' if w['wall'] == 'solid' else 'solid'
+    return annotate_train(new)
+
+def intervention_region(before:list,  # part boxes of the original image ({'part', 'box'} dicts, from render_trains)
+                        after:list,   # part boxes of the edited image
+                        wagon:int,    # the wagon intervened on, from 1
+                        kind:str,     # the intervention
+                       ) -> list:
+    "Boxes (x0, y0, x1, y1) of the pixels an intervention touches: the changed parts before and after ('remove': the wagon before)."
+    kind = check_choice('kind', kind, INTERVENTIONS)
+    name = f'wagon_{check_int("wagon", wagon, 1)}'
+    want = lambda p: any(p == name if s == '' else p.startswith(f'{name}/{s}') for s in _INTERVENTION_PARTS[kind])
+    out = [tuple(b['box']) for bl in ((before,) if kind == 'remove' else (before, after)) for b in bl if want(b['part'])]
+    return list(dict.fromkeys(out))
+
+
+# %% ../nbs/02_trains.ipynb #5e54321a
+def render_interventions(attrs,                  # a list of train attribute dicts (or one)
+                         size:int=152,           # output size in pixels
+                         kinds=INTERVENTIONS,    # intervention kinds to apply to every wagon
+                        ) -> tuple:
+    "Every intervention of `kinds` on every wagon of every train, drawn: uint8 images (M, size, size, 3) and one row per image."
+    size = _check_size(size)
+    if isinstance(attrs, dict): attrs = [attrs]
+    attrs = [check_train(t, f'trains[{i}]') for i, t in enumerate(attrs)]
+    if not attrs: raise ArgumentError.expected('attrs', 'at least one train', 'an empty list')
+    kinds = [check_choice('kinds', k, INTERVENTIONS) for k in ([kinds] if isinstance(kinds, str) else kinds)]
+    rows, new = [], []
+    for i, t in enumerate(attrs):
+        c = classify_train(t)
+        witnesses = {p.split('/')[0] for p in rule_parts(t)}
+        for k in range(1, len(t['wagons']) + 1):
+            for kind in kinds:
+                n = intervene(t, k, kind)
+                if n is None: continue
+                a = classify_train(n)
+                rows.append({'image': i, 'wagon': k, 'kind': kind, 'type_before': c, 'type_after': a, 'rule_flip': a != c,
+                             'rule_wagon': f'wagon_{k}' in witnesses})
+                new.append(n)
+    if not new: return np.zeros((0, size, size, 3), np.uint8), rows
+    _, before = _render(attrs, size)
+    images, after = _render(new, size)
+    for r, b in zip(rows, after): r['boxes'] = intervention_region(before[r['image']], b, r['wagon'], r['kind'])
+    return images, rows
+
 
 # %% ../nbs/02_trains.ipynb #e6de7a59
 def make_trains(n:int,                     # images to make
