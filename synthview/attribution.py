@@ -13,17 +13,18 @@ import keras
 from .core import *
 from .data import ImageDataset
 from .classifier import Classifier, as_classifier
-from .trains import rule_parts
+from .trains import INTERVENTIONS, render_interventions, rule_parts
 from .latent import Counterfactuals, counterfactual, latent_path, latent_probe
 
 # %% auto #0
-__all__ = ['SCORES', 'REDUCTIONS', 'BASELINES', 'GENERATIVE_BASELINES', 'METHODS', 'SCORE_FIELDS', 'FILLS', 'reduce_channels',
-           'Attribution', 'saliency', 'smoothgrad', 'completeness_error', 'gaussian_blur', 'make_baselines',
-           'integrated_gradients', 'target_counterfactuals', 'counterfactual_attribution', 'explain',
-           'plot_explanations', 'Saturation', 'saturation_paths', 'plot_saturation', 'box_mask', 'mass_in_boxes',
-           'pointing_game', 'rule_boxes', 'score_attributions', 'scores_table', 'write_scores', 'read_scores',
-           'plot_scores', 'cam_layer', 'grad_cam', 'occlusion', 'spearman', 'randomized_classifier', 'SanityCheck',
-           'sanity_check', 'plot_sanity']
+__all__ = ['SCORES', 'REDUCTIONS', 'BASELINES', 'GENERATIVE_BASELINES', 'METHODS', 'SCORE_FIELDS', 'FILLS', 'FLIP_FIELDS',
+           'FIDELITY_FIELDS', 'reduce_channels', 'Attribution', 'saliency', 'smoothgrad', 'completeness_error',
+           'gaussian_blur', 'make_baselines', 'integrated_gradients', 'target_counterfactuals',
+           'counterfactual_attribution', 'explain', 'plot_explanations', 'Saturation', 'saturation_paths',
+           'plot_saturation', 'box_mask', 'mass_in_boxes', 'pointing_game', 'rule_boxes', 'score_attributions',
+           'scores_table', 'write_scores', 'read_scores', 'plot_scores', 'cam_layer', 'grad_cam', 'occlusion',
+           'spearman', 'randomized_classifier', 'SanityCheck', 'sanity_check', 'plot_sanity', 'PartInterventions',
+           'part_interventions', 'flip_rates', 'flip_table', 'intervention_fidelity', 'intervention_scores']
 
 # %% ../nbs/22_attribution.ipynb #4948840e
 SCORES = ('logit', 'prob')                       # f: the target class's logit (log_probs) or its probability
@@ -985,3 +986,145 @@ def plot_sanity(check:SanityCheck,   # from sanity_check
         axs[0, j].set_title(k, fontsize=8); axs[1, j].set_title(f"randomised: rho = {check.rank_correlation[k][i]:.2f}", fontsize=8)
     fig.tight_layout()
     return fig
+
+# %% ../nbs/22_attribution.ipynb #9669eef7
+@dataclass(eq=False)
+class PartInterventions:
+    "A classifier's answers on trains with one part of one wagon removed or altered, beside the rules' answers."
+    image: np.ndarray          # (M,) index of the original image of each intervention
+    wagon: np.ndarray          # (M,) the wagon intervened on, from 1
+    kind: np.ndarray           # (M,) the intervention (trains.INTERVENTIONS)
+    boxes: list                # M lists of boxes (x0, y0, x1, y1): the region each one touches
+    rule_wagon: np.ndarray     # (M,) the wagon witnesses the train's class (one of its parts is a rule part)
+    rule_flip: np.ndarray      # (M,) the rules give the edited train another class
+    probs_after: np.ndarray    # (M, K) the classifier's probabilities of the edited trains
+    decision: np.ndarray       # (N,) the classifier's class for each original
+    probs: np.ndarray          # (N, K) its probabilities of the originals
+    labels: np.ndarray         # (N,) the true classes
+    class_names: list          # K names
+    seconds: float = 0.0       # rendering and classifying
+    @property
+    def flip(self) -> np.ndarray: return self.probs_after.argmax(1) != self.decision[self.image]       # (M,)
+    @property
+    def drop(self) -> np.ndarray:                                                                      # (M,) p before - p after, of the decided class
+        c = self.decision[self.image]
+        return self.probs[self.image, c] - self.probs_after[np.arange(len(c)), c]
+    def __len__(self): return len(self.image)
+    def __repr__(self):
+        f, w, r = self.flip, self.rule_wagon, self.rule_flip
+        rate = lambda s: f"{f[s].mean():.2f} (rules {r[s].mean():.2f})" if s.any() else 'n/a'
+        return f"PartInterventions({len(self.decision)} trains, {len(self)} interventions: flip rate on rule wagons {rate(w)}, elsewhere {rate(~w)})"
+
+def part_interventions(classifier,               # a Classifier
+                       data:ImageDataset,        # procedural trains with their attributes (make_trains)
+                       *,
+                       kinds=INTERVENTIONS,      # intervention kinds (trains.INTERVENTIONS)
+                       chunk:int=64,             # originals whose interventions are drawn and classified at a time
+                      ) -> PartInterventions:
+    "Every intervention of `kinds` on every wagon of every train of `data`, drawn again and classified."
+    t0 = time.perf_counter()
+    clf = as_classifier(classifier)
+    if not isinstance(data, ImageDataset): raise ArgumentError.expected('data', 'an ImageDataset of trains (make_trains)', type(data).__name__)
+    if data.attributes is None: raise DataError.expected('data', 'trains with their attributes (make_trains)', 'a dataset without attributes')
+    h, w = data.shape[:2]
+    if h != w: raise ShapeError.expected('data', 'square train images', data.images)
+    chunk = check_int('chunk', chunk, 1)
+    probs = clf.probs(data.canonical())
+    out = {k: [] for k in ('image', 'wagon', 'kind', 'boxes', 'rule_wagon', 'rule_flip', 'probs_after')}
+    for s in range(0, len(data), chunk):
+        ims, rows = render_interventions(list(data.attributes[s:s + chunk]), h, kinds)
+        if not rows: continue
+        out['probs_after'].append(clf.probs(to_canonical(ims)))
+        for r in rows:
+            out['image'].append(s + r['image'])
+            for k in ('wagon', 'kind', 'boxes', 'rule_wagon', 'rule_flip'): out[k].append(r[k])
+    K = probs.shape[1]
+    pa = np.concatenate(out.pop('probs_after')) if out['probs_after'] else np.zeros((0, K))
+    arr = {k: np.array(v, dtype=t) for (k, t), v in zip((('image', np.int64), ('wagon', np.int64), ('kind', '<U8'), ('rule_wagon', bool), ('rule_flip', bool)),
+                                                         (out['image'], out['wagon'], out['kind'], out['rule_wagon'], out['rule_flip']))}
+    return PartInterventions(arr['image'], arr['wagon'], arr['kind'], out['boxes'], arr['rule_wagon'], arr['rule_flip'], pa,
+                             probs.argmax(1), probs, np.asarray(data.labels), list(clf.class_names), time.perf_counter() - t0)
+
+
+# %% ../nbs/22_attribution.ipynb #8e54539a
+FLIP_FIELDS = ('class', 'kind', 'wagons', 'n', 'flip_rate', 'rule_flip_rate', 'agreement')
+
+def flip_rates(iv:PartInterventions,   # from part_interventions
+              ) -> list:
+    "Rows per true class (and 'all'), kind (and 'all') and wagons ('rule': witnesses of the class, 'other'): n, flip rate, rule flip rate, agreement."
+    if not isinstance(iv, PartInterventions): raise ArgumentError.expected('iv', 'PartInterventions (from part_interventions)', type(iv).__name__)
+    f, r, lab = iv.flip, iv.rule_flip, iv.labels[iv.image]
+    classes = [(c, lab == k) for k, c in enumerate(iv.class_names)] + [('all', np.ones(len(iv), bool))]
+    kinds = [(k, iv.kind == k) for k in dict.fromkeys(iv.kind)] + [('all', np.ones(len(iv), bool))]
+    rows = []
+    for c, sc in classes:
+        for k, sk in kinds:
+            for wn, sw in (('rule', iv.rule_wagon), ('other', ~iv.rule_wagon)):
+                s = sc & sk & sw
+                nan = float('nan')
+                rows.append({'class': c, 'kind': k, 'wagons': wn, 'n': int(s.sum()), 'flip_rate': float(f[s].mean()) if s.any() else nan,
+                             'rule_flip_rate': float(r[s].mean()) if s.any() else nan, 'agreement': float((f[s] == r[s]).mean()) if s.any() else nan})
+    return rows
+
+def flip_table(rows,                  # from flip_rates
+               wagons:str='rule',     # 'rule' or 'other'
+               digits:int=2) -> str:
+    "A Markdown table: one row per kind, one column per class: the classifier's flip rate, the rules' in brackets, and n."
+    wagons = check_choice('wagons', wagons, ('rule', 'other'))
+    R = {(r['class'], r['kind']): r for r in rows if r['wagons'] == wagons}
+    classes, kinds = list(dict.fromkeys(c for c, _ in R)), list(dict.fromkeys(k for _, k in R))
+    fmt = lambda r: '' if not r['n'] else f"{r['flip_rate']:.{digits}f} ({r['rule_flip_rate']:.{digits}f}) n={r['n']}"
+    lines = [f"| kind | {' | '.join(classes)} |", '|---|' + '---|' * len(classes)]
+    lines += [f"| {k} | " + ' | '.join(fmt(R[c, k]) for c in classes) + ' |' for k in kinds]
+    return '\n'.join(lines)
+
+
+# %% ../nbs/22_attribution.ipynb #649647cf
+FIDELITY_FIELDS = ('method', 'class', 'n', 'rank_correlation', 'n_flipping', 'mass_in_flipping')
+
+def _rho(u, v) -> float:
+    "Spearman correlation of two 1-D arrays; NaN when either is constant or shorter than 3."
+    if len(u) < 3 or np.ptp(u) == 0 or np.ptp(v) == 0: return float('nan')
+    ru, rv = _ranks(u), _ranks(v); ru -= ru.mean(); rv -= rv.mean()
+    return float((ru * rv).sum() / np.sqrt((ru ** 2).sum() * (rv ** 2).sum()))
+
+def intervention_fidelity(maps,                  # attribution maps (N, H, W) of the originals, or an Attribution
+                          iv:PartInterventions,  # from part_interventions on the same images
+                         ) -> tuple:
+    "Per image: Spearman correlation of the map's mass in each intervention region with its drop, and the map's mass in the flipping regions."
+    m = np.abs(_maps(maps))
+    if not isinstance(iv, PartInterventions): raise ArgumentError.expected('iv', 'PartInterventions (from part_interventions)', type(iv).__name__)
+    N = len(iv.decision)
+    if len(m) != N: raise ShapeError.expected('maps', f"one map per image of the interventions ({N})", m)
+    rho, flip_mass = np.full(N, np.nan), np.full(N, np.nan)
+    drop, flip, shape = iv.drop, iv.flip, m.shape[1:]
+    order = np.argsort(iv.image, kind='stable')
+    starts = np.searchsorted(iv.image[order], np.arange(N + 1))
+    for i in range(N):
+        j = order[starts[i]:starts[i + 1]]
+        tot = m[i].sum()
+        if not len(j) or not np.isfinite(tot) or tot <= 0: continue
+        mass = np.array([m[i][box_mask(iv.boxes[k], shape)].sum() / tot for k in j])
+        rho[i] = _rho(mass, drop[j])
+        if flip[j].any(): flip_mass[i] = m[i][box_mask([b for k in j[flip[j]] for b in iv.boxes[k]], shape)].sum() / tot
+    return rho, flip_mass
+
+def intervention_scores(explanations,          # {method: Attribution or maps (N, H, W)}, or one Attribution
+                        iv:PartInterventions,  # from part_interventions on the same images
+                       ) -> list:
+    "Per method and true class (and 'all'): mean rank correlation (mass vs drop) and mean mass in the flipping parts; a 'chance' row (a uniform map) first."
+    if isinstance(explanations, Attribution): explanations = {explanations.method: explanations}
+    if not isinstance(iv, PartInterventions): raise ArgumentError.expected('iv', 'PartInterventions (from part_interventions)', type(iv).__name__)
+    if not explanations: raise ArgumentError.expected('explanations', 'at least one map', 'an empty dict')
+    shape = _maps(next(iter(explanations.values()))).shape[1:]
+    N = len(iv.decision)
+    groups = [(c, iv.labels == k) for k, c in enumerate(iv.class_names)] + [('all', np.ones(N, bool))]
+    rows = []
+    for method, att in [('chance', np.ones((N, *shape)))] + list(explanations.items()):
+        rho, fm = intervention_fidelity(att, iv)
+        for c, sel in groups:
+            sr, sf = sel & np.isfinite(rho), sel & np.isfinite(fm)
+            rows.append({'method': method, 'class': c, 'n': int(sr.sum()), 'rank_correlation': float(rho[sr].mean()) if sr.any() else float('nan'),
+                         'n_flipping': int(sf.sum()), 'mass_in_flipping': float(fm[sf].mean()) if sf.any() else float('nan')})
+    return rows
+
