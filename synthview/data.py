@@ -11,9 +11,26 @@ import numpy as np
 from .core import *
 
 # %% auto #0
-__all__ = ['FASHION_MNIST_CLASSES', 'IMAGE_FORMATS', 'ImageDataset', 'load_fashion_mnist', 'load_image_folder']
+__all__ = ['FASHION_MNIST_CLASSES', 'IMAGE_FORMATS', 'ImageDataset', 'load_fashion_mnist', 'load_image_folder',
+           'ImageFolderStream']
 
 # %% ../nbs/01_data.ipynb #c3a0c6bd
+def _checked_labels(labels, n:int, class_names) -> tuple:
+    "(int64 labels, class names as str), checked: one integer label per image, indices into distinct names."
+    y = np.asarray(labels)
+    if y.ndim != 1 or len(y) != n:
+        raise ShapeError.expected('ImageDataset labels', f"one label per image, shape ({n},)", y)
+    if not (np.issubdtype(y.dtype, np.integer) or (np.issubdtype(y.dtype, np.floating) and np.all(np.mod(y, 1) == 0))):
+        raise LabelError.expected('ImageDataset labels', 'integer class indices', y)
+    y = y.astype(np.int64)
+    names = [str(c) for c in class_names]
+    if len(names) == 0: raise LabelError.expected('class_names', 'at least one class name', names)
+    if len(set(names)) != len(names): raise LabelError.expected('class_names', 'distinct names', names)
+    lo, hi = int(y.min()), int(y.max())
+    if lo < 0 or hi >= len(names):
+        raise LabelError.expected('ImageDataset labels', f"class indices in [0, {len(names) - 1}] for {len(names)} class names", f"labels in [{lo}, {hi}]")
+    return y, names
+
 @dataclass(eq=False)
 class ImageDataset:
     "uint8 images (N, H, W, C), int labels, class names, optional per-image attributes and part boxes."
@@ -30,19 +47,7 @@ class ImageDataset:
         x = np.asarray(x)
         if x.ndim == 3: x = x[..., None]
         self.images = check_images(x, 'ImageDataset images', canonical=False)
-        y = np.asarray(self.labels)
-        if y.ndim != 1 or len(y) != len(x):
-            raise ShapeError.expected('ImageDataset labels', f"one label per image, shape ({len(x)},)", y)
-        if not (np.issubdtype(y.dtype, np.integer) or (np.issubdtype(y.dtype, np.floating) and np.all(np.mod(y, 1) == 0))):
-            raise LabelError.expected('ImageDataset labels', 'integer class indices', y)
-        self.labels = y.astype(np.int64)
-        names = [str(n) for n in self.class_names]
-        if len(names) == 0: raise LabelError.expected('class_names', 'at least one class name', names)
-        if len(set(names)) != len(names): raise LabelError.expected('class_names', 'distinct names', names)
-        self.class_names = names
-        lo, hi = int(self.labels.min()), int(self.labels.max())
-        if lo < 0 or hi >= len(names):
-            raise LabelError.expected('ImageDataset labels', f"class indices in [0, {len(names) - 1}] for {len(names)} class names", f"labels in [{lo}, {hi}]")
+        self.labels, self.class_names = _checked_labels(self.labels, len(x), self.class_names)
         for what in ('attributes', 'boxes'):
             v = getattr(self, what)
             if v is not None:
@@ -64,15 +69,20 @@ class ImageDataset:
 # %% ../nbs/01_data.ipynb #3b73105e
 def _take(seq, idx): return None if seq is None else [seq[i] for i in idx]
 
-def _subset(self:ImageDataset, idx) -> ImageDataset:
-    "A new dataset with the images at `idx` (indices or a boolean mask)."
+def _subset_index(n:int, idx) -> np.ndarray:
+    "Indices (or a boolean mask) of a selection from n images, checked, as an integer array."
     idx = np.asarray(idx)
     if idx.dtype == bool:
-        if idx.shape != (len(self),): raise ShapeError.expected('mask', f"a boolean mask of shape ({len(self)},)", idx)
+        if idx.shape != (n,): raise ShapeError.expected('mask', f"a boolean mask of shape ({n},)", idx)
         idx = np.flatnonzero(idx)
     if idx.size == 0: raise DataError.expected('subset', 'at least one image selected', 'an empty selection')
-    if not np.issubdtype(idx.dtype, np.integer) or idx.min() < -len(self) or idx.max() >= len(self):
-        raise ShapeError.expected('subset indices', f"integers in [0, {len(self) - 1}]", idx)
+    if not np.issubdtype(idx.dtype, np.integer) or idx.min() < -n or idx.max() >= n:
+        raise ShapeError.expected('subset indices', f"integers in [0, {n - 1}]", idx)
+    return idx
+
+def _subset(self:ImageDataset, idx) -> ImageDataset:
+    "A new dataset with the images at `idx` (indices or a boolean mask)."
+    idx = _subset_index(len(self), idx)
     return ImageDataset(self.images[idx], self.labels[idx], self.class_names,
                         _take(self.attributes, idx), _take(self.boxes, idx), self.name)
 ImageDataset.subset = _subset
@@ -142,20 +152,24 @@ def _to_tf(self:ImageDataset,
            drop_remainder:bool=False,  # drop the last incomplete batch (GANs want equal batches)
           ):
     "A batched, shuffled, prefetched `tf.data.Dataset` of canonical float32 images (and labels)."
+    return _batches(self.images, self.labels if labels else None, self.n_classes, check_int('batch_size', batch_size, 1), shuffle, seed,
+                    one_hot, repeat, drop_remainder)
+ImageDataset.to_tf = _to_tf
+
+def _batches(source, labels, n_classes, batch_size, shuffle, seed, one_hot, repeat, drop_remainder, read=None):
+    "The pipeline of `to_tf` over `source`: uint8 images, or indices that `read` turns into a uint8 batch (a streamed folder)."
     import tensorflow as tf
-    batch_size = check_int('batch_size', batch_size, 1)
-    ds = tf.data.Dataset.from_tensor_slices((self.images, self.labels) if labels else self.images)
-    if shuffle: ds = ds.shuffle(min(len(self), 50_000), seed=seed, reshuffle_each_iteration=True)
+    ds = tf.data.Dataset.from_tensor_slices((source, labels) if labels is not None else source)
+    if shuffle: ds = ds.shuffle(min(len(source), 50_000), seed=seed, reshuffle_each_iteration=True)   # the order depends on the count, not the items
     if repeat: ds = ds.repeat()
     ds = ds.batch(batch_size, drop_remainder=drop_remainder)
-    n = self.n_classes
     def conv(x, y=None):
+        if read is not None: x = read(x)
         x = tf.cast(x, tf.float32) / 127.5 - 1.0
         if y is None: return x
-        return x, (tf.one_hot(y, n) if one_hot else y)
+        return x, (tf.one_hot(y, n_classes) if one_hot else y)
     ds = ds.map(conv, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
     return ds.prefetch(tf.data.AUTOTUNE)
-ImageDataset.to_tf = _to_tf
 
 # %% ../nbs/01_data.ipynb #80c64e4f
 def _save(self:ImageDataset, path) -> Path:
@@ -242,13 +256,23 @@ def load_fashion_mnist(path=None, # folder with the four standard .gz files; Non
 # %% ../nbs/01_data.ipynb #5585b344
 IMAGE_FORMATS = ('PNG', 'JPEG', 'BMP', 'GIF')
 
+def _gray_or_rgb(im) -> str:
+    "'L' for a grayscale image (also a palette of greys), else 'RGB'."
+    return 'L' if im.mode in ('1', 'L', 'LA', 'I', 'I;16') or (im.mode == 'P' and _palette_is_gray(im)) else 'RGB'
+
 def _open_image(f, mode):
     from PIL import Image
     with Image.open(f) as im:
         if im.format not in IMAGE_FORMATS: raise DataError.expected(str(f), f"an image in {', '.join(IMAGE_FORMATS)}", f"format {im.format}")
         im.seek(0)
-        if mode == 'auto': mode = 'L' if im.mode in ('1', 'L', 'LA', 'I', 'I;16') or (im.mode == 'P' and _palette_is_gray(im)) else 'RGB'
-        return im.convert(mode)
+        return im.convert(_gray_or_rgb(im) if mode == 'auto' else mode)
+
+def _image_header(f) -> tuple:
+    "(mode 'L' or 'RGB', (height, width)) of an image file, read from its header without decoding the pixels."
+    from PIL import Image
+    with Image.open(f) as im:
+        if im.format not in IMAGE_FORMATS: raise DataError.expected(str(f), f"an image in {', '.join(IMAGE_FORMATS)}", f"format {im.format}")
+        return _gray_or_rgb(im), im.size[::-1]
 
 def _palette_is_gray(im):
     p = np.asarray(im.getpalette() or [0, 0, 0]).reshape(-1, 3)
@@ -259,8 +283,9 @@ def load_image_folder(path,                      # folder with one sub-folder pe
                       color_mode:str='auto',     # 'rgb', 'grayscale', or 'auto' (grayscale when every image is)
                       on_error:str='warn',       # unreadable file: 'warn' and skip it, or 'raise'
                       class_names=None,          # sub-folders to use, in label order; None: all, sorted
+                      stream:bool=False,         # True: an ImageFolderStream, whose images stay on disk (see below)
                      ) -> ImageDataset:
-    "Read an image-per-file folder tree (PNG/JPEG/BMP/GIF, one sub-folder per class) into an `ImageDataset`."
+    "Read an image-per-file folder tree (PNG/JPEG/BMP/GIF, one sub-folder per class) into an `ImageDataset`, or stream it from disk."
     from PIL import Image, UnidentifiedImageError
     path = Path(path)
     on_error = check_choice('on_error', on_error, ('warn', 'raise'))
@@ -277,13 +302,15 @@ def load_image_folder(path,                      # folder with one sub-folder pe
         for c in class_names: check_choice('class_names', c, found)
     if not class_names: raise DataError.expected(str(path), 'one sub-folder per class holding images', 'no sub-folders')
     mode = {'rgb': 'RGB', 'grayscale': 'L', 'auto': 'auto'}[color_mode]
-    images, labels, files, empty = [], [], [], []
+    images, labels, files, empty = [], [], [], []      # images: PIL images, or (mode, (h, w)) headers when streaming
     for label, c in enumerate(class_names):
         n0 = len(images)
         for f in sorted(p for p in (path/c).rglob('*') if p.is_file() and not any(s.startswith('.') for s in p.relative_to(path).parts)):
             try:
-                im = _open_image(f, mode)
-                if image_size is not None: im = im.resize(image_size[::-1], Image.BILINEAR)
+                if stream: im = _image_header(f)
+                else:
+                    im = _open_image(f, mode)
+                    if image_size is not None: im = im.resize(image_size[::-1], Image.BILINEAR)
             except (UnidentifiedImageError, OSError, SyntaxError, ValueError, DataError) as e:
                 msg = f"{f}: expected a readable {'/'.join(IMAGE_FORMATS)} image, got {type(e).__name__}: {e}"
                 if on_error == 'raise': raise DataError(msg) from None
@@ -293,13 +320,76 @@ def load_image_folder(path,                      # folder with one sub-folder pe
     if not images: raise DataError.expected(str(path), 'readable images in the class sub-folders', 'none')
     if empty: raise DataError.expected(str(path), 'at least one readable image in every class folder', f"none in {empty}")
     if len(class_names) < 2: raise DataError.expected(str(path), 'at least 2 class sub-folders (a classifier needs two classes)', f"only {class_names}")
+    modes = [im[0] for im in images] if stream else [im.mode for im in images]
     if mode == 'auto':
-        mode = 'L' if all(im.mode == 'L' for im in images) else 'RGB'
-        images = [im if im.mode == mode else im.convert(mode) for im in images]
+        mode = 'L' if all(m == 'L' for m in modes) else 'RGB'
+        if not stream: images = [im if im.mode == mode else im.convert(mode) for im in images]
     sizes = {}
-    for im, f in zip(images, files): sizes.setdefault(im.size[::-1], f)
+    for im, f in zip(images, files): sizes.setdefault(image_size if stream and image_size else im[1] if stream else im.size[::-1], f)
     if len(sizes) > 1:
         ex = ', '.join(f"{s} ({f})" for s, f in list(sizes.items())[:3])
         raise DataError.expected(str(path), 'images of one size, or image_size=(height, width) to resize them', f"{len(sizes)} sizes: {ex}")
+    if stream: return ImageFolderStream(path, files, labels, class_names, (*next(iter(sizes)), 1 if mode == 'L' else 3), image_size=image_size, name=str(path))
     arr = np.stack([np.asarray(im, dtype=np.uint8) for im in images])
     return ImageDataset(arr, np.array(labels), class_names, attributes=[{'file': f} for f in files], name=str(path))
+
+# %% ../nbs/01_data.ipynb #a7c0de02
+class ImageFolderStream(ImageDataset):
+    "An `ImageDataset` whose images stay on disk: file names, labels and class names in memory; `to_tf` decodes batch by batch."
+    def __init__(self, root,                # the folder (one sub-folder per class)
+                 files,                     # image files, relative to root
+                 labels,                    # class index per file
+                 class_names,               # one name per class
+                 shape,                     # (H, W, C) every image decodes to
+                 *, image_size=None,        # (H, W) to resize each image to; None: the files have that size
+                 name:str=''):              # for repr and reports
+        self.root, self.files = Path(root), [str(f) for f in files]
+        self.labels, self.class_names = _checked_labels(labels, len(self.files), class_names)
+        if len(shape) != 3 or shape[2] not in (1, 3): raise ShapeError.expected('shape', '(H, W, C) with C = 1 or 3', shape)
+        self._shape, self.image_size = tuple(int(s) for s in shape), None if image_size is None else tuple(int(s) for s in image_size)
+        self.boxes, self.name = None, name
+    @property
+    def images(self):
+        raise DataError.expected('images', f"an ImageDataset in memory (this one streams {len(self)} images from {str(self.root)!r})",
+                                 'a call that needs every image at once: use .to_tf() to stream them, or .in_memory() to read them all')
+    @property
+    def attributes(self) -> list: return [{'file': f} for f in self.files]
+    @property
+    def shape(self) -> tuple: return self._shape
+    def __len__(self): return len(self.files)
+    def __repr__(self):
+        return (f"ImageFolderStream({self.name + ': ' if self.name else ''}{len(self)} images {self.shape} on disk, "
+                f"{self.n_classes} classes {self.class_names[:5]}{'...' if self.n_classes > 5 else ''})")
+
+    def subset(self, idx) -> ImageFolderStream:
+        "A new stream over the files at `idx` (indices or a boolean mask); `split`, `take_per_class`, `where_class` go through it."
+        idx = _subset_index(len(self), idx)
+        return ImageFolderStream(self.root, [self.files[i] for i in idx], self.labels[idx], self.class_names, self._shape,
+                                 image_size=self.image_size, name=self.name)
+
+    def read(self, i:int) -> np.ndarray:
+        "Image `i` as uint8 (H, W, C), decoded as load_image_folder decodes it."
+        from PIL import Image, UnidentifiedImageError
+        f = self.root/self.files[i]
+        try:
+            im = _open_image(f, 'L' if self._shape[2] == 1 else 'RGB')
+            if self.image_size is not None: im = im.resize(self.image_size[::-1], Image.BILINEAR)
+        except (UnidentifiedImageError, OSError, SyntaxError, ValueError, DataError) as e:
+            raise DataError(f"{f}: expected a readable {'/'.join(IMAGE_FORMATS)} image, got {type(e).__name__}: {e}") from None
+        x = np.asarray(im, dtype=np.uint8)
+        if x.shape[:2] != self._shape[:2]: raise DataError.expected(str(f), f"an image of {self._shape[0]} x {self._shape[1]}, as when the stream was made", f"{x.shape[0]} x {x.shape[1]}")
+        return x.reshape(self._shape)
+
+    def to_tf(self, batch_size:int=64, shuffle:bool=True, seed:int|None=None, labels:bool=True, one_hot:bool=False,
+              repeat:bool=False, drop_remainder:bool=False):
+        "`ImageDataset.to_tf` (the same arguments, the same order for a seed), each batch read from disk on tf.data's threads."
+        import tensorflow as tf
+        def read(idx):
+            x = tf.numpy_function(lambda i: np.stack([self.read(int(j)) for j in i]) if len(i) else np.zeros((0, *self._shape), np.uint8), [idx], tf.uint8)
+            x.set_shape((None, *self._shape)); return x
+        return _batches(np.arange(len(self)), self.labels if labels else None, self.n_classes, check_int('batch_size', batch_size, 1), shuffle, seed,
+                        one_hot, repeat, drop_remainder, read=read)
+
+    def in_memory(self) -> ImageDataset:
+        "Every image read into an `ImageDataset` (what `load_image_folder(..., stream=False)` gives)."
+        return ImageDataset(np.stack([self.read(i) for i in range(len(self))]), self.labels, self.class_names, self.attributes, name=self.name)

@@ -1,6 +1,7 @@
 """Reach (issue 18): the GitHub workflow runs the README's test command through .ci/run with every action pinned to a
 commit; folders stream from disk into the trainers without being held in memory."""
 import re
+import numpy as np
 import pytest
 import yaml
 from conftest import ROOT, settings
@@ -44,3 +45,36 @@ def test_ci_workflow_runs_the_readme_test_command():
     assert not any('nbdev-ci' in n or 'nbdev_test' in r for n in names for r in runs), 'CI must run the whole test command, not nbdev_test alone'
     assert 'pip install -e ".[dev]" && nbdev_test --n_workers 2 && pytest tests' in (ROOT/'.ci'/'run').read_text(encoding='utf-8')
     assert 'apt-get install -y -qq chromium' in (ROOT/'.ci'/'run').read_text(encoding='utf-8')   # the browser test's Chromium, where missing
+
+
+def _folder(root, n=24, size=8):
+    "Two classes of tiny grey PNGs: dark and bright squares with noise."
+    from PIL import Image
+    r = np.random.default_rng(0)
+    for c, base in (('bright', 180), ('dark', 60)):
+        (root/c).mkdir(parents=True)
+        for i in range(n):
+            Image.fromarray(np.clip(base + r.normal(0, 30, (size, size)), 0, 255).astype(np.uint8)).save(root/c/f"{i:03d}.png")
+    return root
+
+
+def test_trainers_take_a_streamed_folder(tmp_path):
+    "train_classifier and train_gan train from a folder streamed from disk exactly as from the same folder in memory."
+    import keras
+    from synthview.data import load_image_folder, ImageFolderStream
+    from synthview.classifier import train_classifier
+    from synthview.callbacks import train_gan
+    root = _folder(tmp_path/'folder', n=16)
+    s, m = load_image_folder(root, stream=True), load_image_folder(root)
+    assert isinstance(s, ImageFolderStream) and not isinstance(m, ImageFolderStream)
+    kw = dict(epochs=1, batch_size=8, build=dict(widths=(4,), dense=8), seed=3, verbose=0)
+    (cs, hs), (cm, hm) = train_classifier(s, **kw), train_classifier(m, **kw)
+    assert hs['loss'] == pytest.approx(hm['loss'], rel=1e-5) and hs['val_loss'] == pytest.approx(hm['val_loss'], rel=1e-5)
+    for a, b in zip(cs.model.get_weights(), cm.model.get_weights()): np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-6)
+    assert cs.class_names == ['bright', 'dark']
+    gkw = dict(epochs=1, batch_size=8, latent_dim=4, generator_widths=(8, 4), critic_widths=(4, 8), n_critic=1, gallery_seeds=0,
+               image_summaries=False, seed=1, verbose=0)
+    (gs, ghs), (gm, ghm) = train_gan(s, **gkw), train_gan(m, **gkw)
+    assert len(ghs['critic_loss']) == 1 and np.isfinite(ghs['critic_loss']).all()
+    assert ghs['critic_loss'] == pytest.approx(ghm['critic_loss'], rel=1e-4, abs=1e-5)
+    assert not hasattr(s, '_images') and 'images' not in vars(s)          # the stream holds no pixels
