@@ -87,8 +87,9 @@ def build_critic(image_shape=(28, 28, 1),   # (H, W, C) of the images
                  widths=None,                # channels per block, fine to coarse; its length sets the blocks; None: gan_plan's
                  kernel_size:int=4,          # of the strided convolutions
                  norm:str|None='auto',       # 'layer', None or 'auto' (gan_plan's: layer norm from 64 pixels up)
+                 n_classes:int|None=None,    # a projection critic (Miyato & Koyama 2018): also takes a one-hot label of this many classes
                  name:str='critic') -> keras.Model:
-    "A DCGAN-style WGAN critic without batch norm: canonical images (H, W, C) -> one realness score each."
+    "A DCGAN-style WGAN critic without batch norm: canonical images (H, W, C) (and one-hot labels) -> one realness score each."
     h, w, c = _image_shape(image_shape)
     widths = _widths(widths, 'widths') if widths is not None else None
     plan = gan_plan((h, w, c), len(widths) if widths else None)
@@ -101,7 +102,12 @@ def build_critic(image_shape=(28, 28, 1),   # (H, W, C) of the images
         if norm == 'layer': x = keras.layers.LayerNormalization(name=f'ln{i}')(x)
         x = keras.layers.LeakyReLU(0.2, name=f'lrelu{i}')(x)
     x = keras.layers.Flatten(name='flatten')(x)
-    return keras.Model(inp, keras.layers.Dense(1, name='score')(x), name=name)
+    score = keras.layers.Dense(1, name='score')(x)
+    if n_classes is None: return keras.Model(inp, score, name=name)
+    y = keras.Input((check_int('n_classes', n_classes, 2),), name='label')
+    embedded = keras.layers.Dense(x.shape[-1], use_bias=False, name='class_embedding')(y)   # one row per class
+    projection = keras.layers.Dot(axes=1, name='projection')([embedded, x])               # <embed(y), features(x)>
+    return keras.Model([inp, y], keras.layers.Add(name='score_and_projection')([score, projection]), name=name)
 
 # %% ../nbs/10_gan.ipynb #39424829
 def wasserstein_critic_loss(real_scores, # critic scores of real images, (N, 1) or (N,)
@@ -506,7 +512,7 @@ class WGANGP(GuidedGAN):
     "WGAN-GP (Gulrajani et al. 2017) trained with `fit()`; a frozen classifier beside the critic can guide the generator."
     def __init__(self,
                  generator:keras.Model,       # latent (and one-hot label) -> canonical images; see build_generator
-                 critic:keras.Model,          # images -> one score each, no batch norm; see build_critic
+                 critic:keras.Model,          # images (and one-hot labels: a projection critic) -> one score each, no batch norm; see build_critic
                  *,
                  classifier=None,             # frozen Classifier (or Keras model / .keras path) beside the critic; None: plain WGAN-GP
                  target=None,                 # guided class(es): an index or name, or a list of them
@@ -533,6 +539,7 @@ class WGANGP(GuidedGAN):
         self.image_shape = tuple(int(s) for s in generator.output.shape[1:])
         _image_shape(self.image_shape, 'generator output')
         cin = tuple(critic.inputs[0].shape[1:])
+        self.critic_classes = int(critic.inputs[1].shape[-1]) if len(critic.inputs) == 2 else None   # a projection critic's
         if cin != self.image_shape: raise ShapeError.expected('critic', f"input shape {self.image_shape} (the generator's output)", f"input shape {cin}")
         if tuple(critic.output.shape[1:]) not in ((1,), ()): raise ShapeError.expected('critic', 'one score per image, output (N, 1)', f"output {tuple(critic.output.shape)}")
         self.latent_dim = int(generator.inputs[0].shape[-1])
@@ -540,6 +547,10 @@ class WGANGP(GuidedGAN):
                             target=target, conditional=conditional, n_classes=n_classes, guidance_weight=guidance_weight,
                             guidance_mode=guidance_mode, guidance_cap=guidance_cap, guidance_augment=guidance_augment,
                             guidance_warmup=guidance_warmup, guidance_ramp=guidance_ramp, seed=seed)
+        if self.critic_classes is not None and not self.conditional:
+            raise ArgumentError.expected('critic', 'a critic of images alone for an unconditional GAN (a projection critic needs conditional=True)', f"a critic taking a label of {self.critic_classes} classes")
+        if self.critic_classes is not None and self.critic_classes != self.n_classes:
+            raise ShapeError.expected('critic', f"a label input of {self.n_classes} classes (build_critic(..., n_classes={self.n_classes}))", f"a label of {self.critic_classes} classes")
         self.gp_weight = check_float('gp_weight', gp_weight, 0)
         self.n_critic = check_int('n_critic', n_critic, 1)
         self.gp_every = check_int('gp_every', gp_every, 1)
@@ -568,19 +579,27 @@ def _generate(self:WGANGP, z, y, training):
     return self.generator(z if y is None else [z, y], training=training)
 
 @patch
-def critic_step(self:WGANGP, real):
+def _judge(self:WGANGP, y):
+    "The critic as a function of images: a projection critic with its labels y bound."
+    if self.critic_classes is None: return self.critic
+    return lambda x, training=True: self.critic([x, y], training=training)
+
+@patch
+def critic_step(self:WGANGP, real, labels=None):
     "One critic update: Wasserstein loss + gp_weight * gradient penalty (lazy: every gp_every-th step, x gp_every)."
     n, _ = _replica()
     b = tf.shape(real)[0]
     z, y, _ = self._sample(b)
+    if self.critic_classes is not None: y = labels     # fakes of the real batch's classes: each pair interpolated within one class
     fake = self._generate(z, y, training=True)
+    critic = self._judge(y)
     alpha = _my_slice(keras.random.uniform((b * n, 1, 1, 1), seed=self.seed_generator), b)
     with tf.GradientTape() as tape:
-        w_loss = wasserstein_critic_loss(self.critic(real, training=True), self.critic(fake, training=True))
-        if self.gp_every == 1: gp = gradient_penalty(self.critic, real, fake, alpha, self.gp_epsilon)
+        w_loss = wasserstein_critic_loss(critic(real, training=True), critic(fake, training=True))
+        if self.gp_every == 1: gp = gradient_penalty(critic, real, fake, alpha, self.gp_epsilon)
         else:
             on = tf.equal(self.critic_optimizer.iterations % self.gp_every, 0)
-            gp = tf.cond(on, lambda: gradient_penalty(self.critic, real, fake, alpha, self.gp_epsilon) * self.gp_every,
+            gp = tf.cond(on, lambda: gradient_penalty(critic, real, fake, alpha, self.gp_epsilon) * self.gp_every,
                          lambda: tf.zeros([]))                         # lazy regularisation (StyleGAN2): k x the penalty, every k steps
         loss = w_loss + self.gp_weight * gp
         scaled = loss / n                                                  # replicas' gradients are summed
@@ -596,7 +615,7 @@ def generator_step(self:WGANGP, b):
     guide = self.guided and self.guidance_weight > 0
     with tf.GradientTape(persistent=guide) as tape:
         fake = self._generate(z, y, training=True)
-        g_loss = wasserstein_generator_loss(self.critic(fake, training=True))
+        g_loss = wasserstein_generator_loss(self._judge(y)(fake, training=True))
         g_scaled = g_loss / n                                             # replicas' gradients are summed
         if guide:
             nll, share, prob = self._guidance_terms(fake, mask)
@@ -622,20 +641,27 @@ def train_step(self:WGANGP, data):
         raise ArgumentError.expected('classifier', 'a classifier for a guided GAN (set gan.classifier = ...)', 'None')
     real = data[0] if isinstance(data, (tuple, list)) else data
     real = tf.cast(real, tf.float32)
+    labels = None
+    if self.critic_classes is not None:                                   # a projection critic: real batches come with labels
+        if not isinstance(data, (tuple, list)) or len(data) < 2 or data[1] is None:
+            raise ArgumentError.expected('data', 'batches of (images, labels) for a projection critic (labels: class indices or one-hot)', 'images alone')
+        labels = tf.convert_to_tensor(data[1])
+        labels = (tf.cast(labels, tf.float32) if labels.shape.rank == 2
+                  else tf.one_hot(tf.cast(tf.reshape(labels, [-1]), tf.int32), self.n_classes))
     if self.fresh_real:
         what = f"a real batch of a multiple of n_critic={self.n_critic} images (fresh_real: one minibatch per critic step)"
         if real.shape[0] is not None and real.shape[0] % self.n_critic: raise ShapeError.expected('real batch', what, real)
         with tf.control_dependencies([tf.debugging.assert_equal(tf.shape(real)[0] % self.n_critic, 0, message=f"expected {what}")]):
             reals = tf.split(real, self.n_critic)                         # a batch shape known only when it runs
-    else: reals = [real] * self.n_critic                                  # the same batch for every critic step
-    for r in reals: c_loss, gp, w = self.critic_step(r)
+            labelss = [None] * self.n_critic if labels is None else tf.split(labels, self.n_critic)
+    else: reals, labelss = [real] * self.n_critic, [labels] * self.n_critic   # the same batch for every critic step
+    for r, l in zip(reals, labelss): c_loss, gp, w = self.critic_step(r, l)
     out = self.generator_step(tf.shape(reals[0])[0])
     for t, v in zip([self.critic_loss_tracker, self.gp_tracker, self.w_tracker], [c_loss, gp, w]): t.update_state(v)
     self.generator_loss_tracker.update_state(out[0])
     if self.guided:
         for t, v in zip(self.guidance_trackers, out[1:]): t.update_state(v)
     return {m.name: m.result() for m in self.metrics}
-
 
 # %% ../nbs/10_gan.ipynb #82176f23
 @patch
