@@ -4,7 +4,7 @@
 
 # %% ../nbs/20_latent.ipynb #e92225fe
 from __future__ import annotations
-import collections, math, time
+import collections, math, time, weakref
 from dataclasses import dataclass, field, replace
 import numpy as np
 import tensorflow as tf
@@ -14,11 +14,12 @@ from .data import ImageDataset
 from .classifier import Classifier, as_classifier
 
 # %% auto #0
-__all__ = ['INTERPOLATIONS', 'FRONTIER_STATUS', 'WALK_DIRECTIONS', 'LatentProbe', 'latent_probe', 'latent_path', 'Interpolation',
-           'interpolate', 'plot_interpolation', 'Frontier', 'find_frontier', 'frontier_from_data', 'plot_frontier',
-           'class_centroids', 'prior_centroids', 'Walk', 'walk_to_boundary', 'plot_walk', 'LatentPlane',
-           'plane_through', 'plane_pca', 'ClassMap', 'class_map', 'plot_class_map', 'Counterfactuals', 'counterfactual',
-           'plot_counterfactual']
+__all__ = ['INTERPOLATIONS', 'FRONTIER_STATUS', 'WALK_DIRECTIONS', 'CF_ON', 'LatentProbe', 'latent_probe', 'latent_path',
+           'Interpolation', 'interpolate', 'plot_interpolation', 'Frontier', 'find_frontier', 'frontier_from_data',
+           'plot_frontier', 'class_centroids', 'prior_centroids', 'Walk', 'walk_to_boundary', 'plot_walk',
+           'LatentPlane', 'plane_through', 'plane_pca', 'ClassMap', 'class_map', 'plot_class_map', 'Counterfactuals',
+           'counterfactual', 'plot_counterfactual', 'OptimizedCounterfactuals', 'optimize_counterfactuals',
+           'plot_optimized_counterfactuals']
 
 # %% ../nbs/20_latent.ipynb #cccab61d
 def _check_decoder(decoder):
@@ -904,3 +905,233 @@ def plot_counterfactual(cf:Counterfactuals,  # from counterfactual
     fig.suptitle(title or f"{n[s]} -> {n[t]} (margin {cf.margin:g})", fontsize=10)
     fig.tight_layout()
     return fig
+
+# %% ../nbs/20_latent.ipynb #b47fd6e4
+CF_ON = ('composite', 'decoded')
+
+@dataclass(eq=False)
+class OptimizedCounterfactuals:
+    "Counterfactuals found by optimisation in latent space, reported as changes composited onto the original images."
+    images: np.ndarray           # (N, H, W, C) the originals
+    z: np.ndarray                # (N, d) their codes z_x
+    reconstructions: np.ndarray  # (N, H, W, C) D(z_x)
+    source: np.ndarray           # (N,) the classifier's decision on the original
+    target: np.ndarray           # (N,) the target class
+    found: np.ndarray            # (N,) the optimised image (see `on`) is decided as the target by the margin
+    z_opt: np.ndarray            # (N, d) the nearest code that counted (the last one where none did)
+    counterfactual_z: np.ndarray # (N, d) after refinement on the segment z_x -> z_opt
+    decoded: np.ndarray          # (N, H, W, C) D(counterfactual_z)
+    decoded_probs: np.ndarray    # (N, K) the classifier's probabilities of them
+    composites: np.ndarray       # (N, H, W, C) the original with the decoded change applied where it is large
+    composite_probs: np.ndarray  # (N, K)
+    composite_found: np.ndarray  # (N,) the composite is decided as the target by the margin
+    change_mask: np.ndarray      # (N, H, W) the pixels changed in the composite
+    threshold: np.ndarray        # (N,) tau: |delta| above which the change is applied
+    oracle_probs: np.ndarray|None  # (N, K) the oracle's probabilities of the composites, or None
+    valid: np.ndarray            # (N,) 1.0 where the oracle assigns the composite to the target, 0.0 where not, NaN without one
+    l1_pixels: np.ndarray        # (N,) mean |composite - original| (canonical units)
+    l1_latent: np.ndarray        # (N,) sum |counterfactual_z - z|
+    sparsity: np.ndarray         # (N,) share of the pixels changed
+    lam: np.ndarray              # (N,) lambda at the end of the optimisation
+    on: str                      # what the classifier was asked about: 'composite' or 'decoded'
+    margin: float
+    class_names: list
+    seconds: float = 0.0
+    @property
+    def differences(self) -> np.ndarray: return self.composites - self.images     # (N, H, W, C)
+    def summary(self) -> dict:
+        "Rates and medians over the images: found, composite found, oracle-valid (of the composites found), L1 and sparsity of those found."
+        ok = self.composite_found
+        med = lambda a: float(np.median(a[ok])) if ok.any() else float('nan')
+        v = self.valid[ok]
+        return {'n': len(ok), 'found': float(self.found.mean()), 'composite_found': float(ok.mean()),
+                'valid': float(np.nanmean(v)) if np.isfinite(v).any() else float('nan'), 'median_l1_pixels': med(self.l1_pixels),
+                'median_l1_latent': med(self.l1_latent), 'median_sparsity': med(self.sparsity), 'seconds': self.seconds}
+    def __repr__(self):
+        s = self.summary()
+        return (f"OptimizedCounterfactuals({s['n']} images, on {self.on}, margin {self.margin:g}: found {s['found']:.2f}, composite {s['composite_found']:.2f}, "
+                f"oracle-valid {s['valid']:.2f}, median L1 {s['median_l1_pixels']:.3g} px / {s['median_l1_latent']:.3g} latent, sparsity {s['median_sparsity']:.3g})")
+
+
+# %% ../nbs/20_latent.ipynb #3ae61c8e
+_CF_FNS = weakref.WeakKeyDictionary()
+
+def _cf_step(probe, on):
+    """One Adam step (Kingma & Ba 2015) on L(z) for a batch, compiled once per probe and `on`; returns the new state and log p at the old z.
+    The second moment is one number per image (the mean of g^2 over the code), not one per coordinate: the step keeps the direction
+    of the gradient (rotation-invariant), only its length adapts."""
+    fns = _CF_FNS.setdefault(probe, {})
+    if on not in fns:
+        ref, b1, b2, eps = weakref.ref(probe), 0.9, 0.999, 1e-8
+        def step(z, m, v, k, x, xr, zx, tgt, lam, prior, lr):
+            p = ref()
+            with tf.GradientTape() as tape:
+                tape.watch(z)
+                dz = tf.convert_to_tensor(p.decoder.decode(z), tf.float32)
+                xin = tf.clip_by_value(x + dz - xr, -1.0, 1.0) if on == 'composite' else dz
+                lp = tf.nn.log_softmax(tf.cast(p.classifier.log_probs(xin), tf.float32))
+                loss = (-tf.gather(lp, tgt, axis=1, batch_dims=1)                      # -log p_b
+                        + lam * tf.reduce_sum(tf.square(z - zx), 1)                     # + lambda ||z - z_x||^2
+                        + prior * 0.5 * tf.reduce_sum(tf.square(z), 1))                 # + mu ||z||^2 / 2 (the N(0, I) prior)
+                total = tf.reduce_sum(loss)                                             # each image's loss depends on its own z only
+            g = tape.gradient(total, z)
+            m = b1 * m + (1 - b1) * g
+            v = b2 * v + (1 - b2) * tf.reduce_mean(tf.square(g), 1, keepdims=True)
+            mh, vh = m / (1 - b1 ** k), v / (1 - b2 ** k)
+            return z - lr * mh / (tf.sqrt(vh) + eps), m, v, lp
+        d, shape = probe.latent_dim, probe.image_shape
+        f32 = lambda *s: tf.TensorSpec(s, tf.float32)
+        spec = [f32(None, d), f32(None, d), f32(None, 1), f32(), f32(None, *shape), f32(None, *shape), f32(None, d),
+                tf.TensorSpec([None], tf.int32), f32(None), f32(), f32()]
+        fns[on] = tf.function(step, input_signature=spec, autograph=False)
+    return fns[on]
+
+def _counts(lp, tgt, margin):
+    "Whether each row of log-probabilities decides `tgt` by `margin`: p_b - max_{k != b} p_k >= margin."
+    p = np.exp(lp); n = np.arange(len(p))
+    pb = p[n, tgt]; p[n, tgt] = -np.inf
+    return pb - p.max(1) >= margin
+
+def _cf_logp(probe, z, x, xr, on):
+    "Log-probabilities of what the classifier is asked about at codes z: the composite or the decoded image."
+    if on == 'decoded': return probe.evaluate(z)[1]
+    xc = np.clip(x + probe.decode(z) - xr, -1, 1)
+    return np.log(np.clip(probe.classifier.probs(xc).astype(np.float64), 1e-300, None))
+
+
+# %% ../nbs/20_latent.ipynb #340004c9
+def optimize_counterfactuals(encoder,                 # an Encoder; a VAE is also the decoder
+                             classifier,              # a Classifier TensorFlow can differentiate
+                             images,                  # canonical images (N, H, W, C) or one (H, W, C)
+                             target_class,            # the target class (index or name), or one per image
+                             *,
+                             decoder=None,            # the Decoder (differentiable on tensors); None: the encoder
+                             oracle=None,             # an independent classifier judging the composites (metrics.train_oracle), or None
+                             on:str='composite',      # what the classifier is asked about: 'composite' (x + D(z) - D(z_x)) or 'decoded' (D(z))
+                             lam:float=0.1,           # lambda: weight of ||z - z_x||^2 to start with
+                             prior:float=0.01,        # mu: weight of the N(0, I) prior term ||z||^2 / 2
+                             steps:int=200,           # Adam steps
+                             rounds:int=4,            # lambda is multiplied by lam_decay after each of `rounds` parts, where no code counts yet
+                             lam_decay:float=0.3,     # that factor
+                             lr:float=0.05,           # Adam learning rate (latent units), annealed to 0 over each round (cosine)
+                             margin:float=0.2,        # p_target - max other p for a code to count
+                             refine:bool=True,        # bisect z_x -> z_opt for the first code that counts
+                             refine_iter:int=14,      # bisection steps
+                             levels=(0.5, 0.35, 0.25, 0.15, 0.1, 0.05, 0.02, 0.0),  # fractions of max|delta| tried as tau, sparsest first
+                             batch_size:int=256,      # images optimised together
+                            ) -> OptimizedCounterfactuals:
+    "Nearest latent codes the classifier assigns to the target (Adam on -log p_b + lambda ||z - z_x||^2 + prior), composited onto the originals."
+    t0 = time.perf_counter()
+    decoder = encoder if decoder is None else decoder
+    if not callable(getattr(encoder, 'encode', None)): raise ArgumentError.expected('encoder', 'an Encoder: an object with encode(images) returning latent codes (a VAE)', type(encoder).__name__)
+    probe = latent_probe(decoder, classifier)
+    d, names, K = probe.latent_dim, probe.class_names, probe.n_classes
+    x = np.asarray(images.numpy() if hasattr(images, 'numpy') else images)
+    x = check_images(x[None] if x.ndim == 3 else x, 'images', size=probe.image_shape[:2], channels=probe.image_shape[2])
+    N = len(x)
+    on = check_choice('on', on, CF_ON)
+    lam, prior = check_float('lam', lam, 0), check_float('prior', prior, 0)
+    steps = check_int('steps', steps, 1); rounds = check_int('rounds', rounds, 1, steps)
+    lam_decay, lr = check_float('lam_decay', lam_decay, 1e-6, 1), check_float('lr', lr, 1e-9)
+    margin, refine_iter, bs = check_float('margin', margin, 0, 0.98), check_int('refine_iter', refine_iter, 1), check_int('batch_size', batch_size, 1)
+    levels = sorted({check_float('levels', v, 0, 1) for v in np.atleast_1d(levels)}, reverse=True)
+    if not levels: raise ArgumentError.expected('levels', 'at least one fraction in [0, 1]', 'none')
+    tgt = _class_array(target_class, N, names, 'target_class')
+    src = probe.classifier.probs(x).argmax(1)
+    same = np.flatnonzero(src == tgt)
+    if len(same): raise LabelError.expected('target_class', "a class other than the image's own (the classifier's decision on it)",
+                                            f"{names[tgt[same[0]]]!r} for images {same[:10].tolist()}")
+    ora = None if oracle is None else as_classifier(oracle)
+    z = _latents(encoder.encode(x), d, 'encoder.encode(images)')
+    xr = probe.decode(z)
+    step = _cf_step(probe, on)
+    z_opt, found, lam_n = z.copy(), np.zeros(N, bool), np.full(N, lam, np.float32)
+    per = max(1, steps // rounds)
+    for s in range(0, N, bs):
+        sl = slice(s, min(s + bs, N)); n = sl.stop - s
+        zs, xs, xrs, ts = z[sl], x[sl], xr[sl], tgt[sl].astype(np.int32)
+        zc, m, v = zs.copy(), np.zeros_like(zs), np.zeros((n, 1), np.float32)
+        best, near = np.full(n, np.inf), np.full((n, d), np.nan, np.float32)
+        for k in range(1, steps + 2):
+            if k <= steps:
+                lr_k = lr * 0.5 * (1 + math.cos(math.pi * ((k - 1) % per) / per))      # cosine annealing, restarted each round (SGDR)
+                try: zn, m, v, lp = step(zc, m, v, np.float32(k), xs, xrs, zs, ts, lam_n[sl], np.float32(prior), np.float32(lr_k))
+                except SynthviewError: raise
+                except (TypeError, ValueError, NotImplementedError, tf.errors.OpError) as e:
+                    raise ArgumentError.expected('decoder', 'a decoder and classifier TensorFlow can differentiate (tensors in, tensors out)', f"{type(e).__name__}: {str(e)[:200]}") from None
+                ok = _counts(np.asarray(lp, np.float64), ts, margin)
+            else: ok = _counts(_cf_logp(probe, zc, xs, xrs, on), ts, margin)         # the last code
+            dist = ((zc - zs) ** 2).sum(1)
+            b = ok & (dist < best); best[b], near[b] = dist[b], zc[b]
+            found[sl] |= ok
+            if k > steps: break
+            if k % per == 0 and k < steps: lam_n[sl][~ok] *= lam_decay
+            zc, m, v = np.asarray(zn), np.asarray(m), np.asarray(v)
+        z_opt[sl] = np.where(ok[:, None], zc, np.where(np.isfinite(best)[:, None], near, zc))   # the optimum if it counts, else the nearest that did
+    zcf = z_opt.copy()
+    if refine and found.any():                                                       # the first code that counts on z_x -> z_opt
+        f = np.flatnonzero(found)
+        at = lambda tt: z[f] + tt[:, None].astype(np.float32) * (z_opt[f] - z[f])
+        lo, hi = np.zeros(len(f)), np.ones(len(f))
+        zero = _counts(_cf_logp(probe, z[f], x[f], xr[f], on), tgt[f], margin); hi[zero] = 0
+        for _ in range(refine_iter):
+            mid = (lo + hi) / 2
+            c = _counts(_cf_logp(probe, at(mid), x[f], xr[f], on), tgt[f], margin)
+            hi, lo = np.where(c, mid, hi), np.where(c, lo, mid)
+        zcf[f] = at(hi)
+    dec_im = probe.decode(zcf)
+    dec_p = probe.classifier.probs(dec_im)
+    delta = dec_im - xr
+    a = np.abs(delta).max(-1)
+    amax = a.reshape(N, -1).max(1)
+    chosen = np.full(N, -1)
+    for j, lv in enumerate(levels):                                                  # the sparsest composite that still counts
+        todo = np.flatnonzero(chosen < 0)
+        if not len(todo): break
+        mk = a[todo] > lv * amax[todo, None, None]
+        xc = np.clip(x[todo] + mk[..., None] * delta[todo], -1, 1)
+        lp = np.log(np.clip(probe.classifier.probs(xc).astype(np.float64), 1e-300, None))
+        chosen[todo[_counts(lp, tgt[todo], margin)]] = j
+    cfound = chosen >= 0
+    tau = np.array([levels[j] if j >= 0 else levels[-1] for j in chosen]) * amax
+    mask = a > tau[:, None, None]
+    comp = np.clip(x + mask[..., None] * delta, -1, 1).astype(np.float32)
+    comp_p = probe.classifier.probs(comp)
+    op = None if ora is None else ora.probs(comp)
+    valid = np.full(N, np.nan) if op is None else (op.argmax(1) == tgt).astype(float)
+    return OptimizedCounterfactuals(x, z, xr, src, tgt, found, z_opt, zcf, dec_im, dec_p, comp, comp_p, cfound, mask, tau, op, valid,
+                                    np.abs(comp - x).mean((1, 2, 3)), np.abs(zcf - z).sum(1), mask.mean((1, 2)), lam_n, on, margin,
+                                    list(names), time.perf_counter() - t0)
+
+
+# %% ../nbs/20_latent.ipynb #43fb8e66
+def plot_optimized_counterfactuals(cf:OptimizedCounterfactuals,  # from optimize_counterfactuals
+                                   idx=None,                     # which images (rows); None: up to 4, found ones first
+                                   size:float=1.8,               # inches per panel
+                                   title:str|None=None):
+    "A figure, one row per image: original, reconstruction, decoded counterfactual, composite, and the change (composite - original)."
+    import matplotlib.pyplot as plt
+    if not isinstance(cf, OptimizedCounterfactuals): raise ArgumentError.expected('cf', 'OptimizedCounterfactuals (from optimize_counterfactuals)', type(cf).__name__)
+    N = len(cf.target)
+    idx = list(np.argsort(~cf.composite_found, kind='stable')[:4]) if idx is None else [check_int('idx', i, 0, N - 1) for i in np.atleast_1d(idx)]
+    n, gray = cf.class_names, cf.images.shape[-1] == 1
+    show = lambda ax, im: ax.imshow(to_uint8(im)[..., 0] if gray else to_uint8(im), cmap='gray' if gray else None, vmin=0, vmax=255)
+    fig, axs = plt.subplots(len(idx), 5, figsize=(5 * size, len(idx) * (size + 0.45)), squeeze=False)
+    for row, i in zip(axs, idx):
+        s, t = int(cf.source[i]), int(cf.target[i])
+        panels = [('original', cf.images[i], None), ('reconstruction', cf.reconstructions[i], None),
+                  ('decoded', cf.decoded[i], cf.decoded_probs[i]), ('composite', cf.composites[i], cf.composite_probs[i])]
+        for ax, (name, im, p) in zip(row, panels):
+            show(ax, im)
+            ax.set_title(name if p is None else f"{name}\n{n[t]} {p[t]:.2f}" + (' (no)' if name == 'composite' and not cf.composite_found[i] else ''), fontsize=8)
+        diff = cf.differences[i].mean(-1)
+        lim = max(float(np.abs(diff).max()), 1e-6)
+        row[4].imshow(diff, cmap='RdBu_r', vmin=-lim, vmax=lim)
+        ok = '' if np.isnan(cf.valid[i]) else f", oracle {'agrees' if cf.valid[i] else 'disagrees'}"
+        row[4].set_title(f"change: {cf.sparsity[i]:.0%} of pixels{ok}", fontsize=8)
+        row[0].set_ylabel(f"{n[s]} -> {n[t]}", fontsize=8)
+    for ax in axs.flat: ax.set_xticks([]); ax.set_yticks([])
+    fig.suptitle(title or f"counterfactuals by optimisation (on {cf.on}, margin {cf.margin:g})", fontsize=10)
+    fig.tight_layout()
+    return fig
+
