@@ -4,7 +4,7 @@
 
 # %% ../nbs/22_attribution.ipynb #b348c81e
 from __future__ import annotations
-import csv, io, time, warnings, weakref
+import csv, dataclasses, io, time, warnings, weakref
 from dataclasses import dataclass
 from pathlib import Path
 import numpy as np
@@ -14,7 +14,8 @@ from .core import *
 from .data import ImageDataset
 from .classifier import Classifier, as_classifier
 from .trains import INTERVENTIONS, render_interventions, rule_parts
-from .latent import Counterfactuals, counterfactual, latent_path, latent_probe
+from .latent import (Counterfactuals, OptimizedCounterfactuals, counterfactual, latent_path, latent_probe,
+                              optimize_counterfactuals)
 
 # %% auto #0
 __all__ = ['SCORES', 'REDUCTIONS', 'BASELINES', 'GENERATIVE_BASELINES', 'METHODS', 'SCORE_FIELDS', 'FILLS', 'FLIP_FIELDS',
@@ -253,6 +254,10 @@ def make_baselines(kind,                      # a name in BASELINES, or an array
         raise ArgumentError.expected('counterfactuals', f"the result of target_counterfactuals for the generative baseline {kind!r}", 'None')
     cf = counterfactuals
     if cf.images.shape != x.shape: raise ShapeError.expected('counterfactuals', f"counterfactuals of the {N} images {shape}", cf.images)
+    if isinstance(cf, OptimizedCounterfactuals):                # the composite: the original with the decoded change applied
+        if kind != 'counterfactual': raise ArgumentError.expected('baseline', "'counterfactual' with optimised counterfactuals (they have no frontier image)", repr(kind))
+        out = cf.composites.astype(np.float32).copy(); out[~cf.composite_found] = np.nan
+        return out[:, None]
     out = (cf.counterfactual_images if kind == 'counterfactual' else cf.frontier_images).astype(np.float32).copy()
     out[~cf.found] = np.nan
     return out[:, None]
@@ -348,11 +353,13 @@ def target_counterfactuals(vae,                  # an Encoder and Decoder (a VAE
                            *,
                            to_class=None,        # the class to move toward, one or per image; None: the runner-up on the reconstruction
                            decoder=None,         # the Decoder; None: `vae`
-                           **kwargs) -> Counterfactuals:  # latent.counterfactual arguments: data, margin, t_max, scan, ...
-    "Counterfactuals moving each image away from its explained class (latent.counterfactual), for all images; 'not_target' where none can."
+                           how:str='path',       # 'path': latent.counterfactual; 'optimize': latent.optimize_counterfactuals
+                           **kwargs):            # arguments of that function: data, margin, t_max, scan, ... or lam, steps, oracle, ...
+    "Counterfactuals moving each image away from its explained class, for all images; 'not_target' (or not found) where none can."
     clf, x, t, probs = _setup(classifier, images, target)
     decoder = vae if decoder is None else decoder
     if not callable(getattr(vae, 'encode', None)): raise ArgumentError.expected('vae', 'an Encoder: an object with encode(images) (a VAE)', type(vae).__name__)
+    if check_choice('how', how, ('path', 'optimize')) == 'optimize': return _optimized_for(vae, clf, x, t, probs, to_class, decoder, kwargs)
     probe = latent_probe(decoder, clf)
     N, K, d, names = len(x), probe.n_classes, probe.latent_dim, probe.class_names
     z = np.asarray(vae.encode(x), np.float32)
@@ -379,11 +386,43 @@ def target_counterfactuals(vae,                  # an Encoder and Decoder (a VAE
         out['margin'] = cf.margin
     return Counterfactuals(**out)
 
-def counterfactual_attribution(cf:Counterfactuals,   # from target_counterfactuals (or latent.counterfactual)
+def _optimized_for(vae, clf, x, t, probs, to_class, decoder, kw) -> OptimizedCounterfactuals:
+    "optimize_counterfactuals for the images the classifier assigns to their explained class, toward `to_class` or its runner-up; the others are not found."
+    N, K = probs.shape
+    to = np.where(np.arange(K)[None] == t[:, None], -np.inf, probs).argmax(1) if to_class is None else _targets(to_class, N, clf.class_names, probs, 'to_class')
+    idx = np.flatnonzero((probs.argmax(1) == t) & (to != t))
+    if len(idx) == N: return optimize_counterfactuals(vae, clf, x, to, decoder=decoder, **kw)
+    probe = latent_probe(decoder, clf)
+    z = np.asarray(vae.encode(x), np.float32)
+    rec = probe.decode(z)
+    nan = lambda *s: np.full((N, *s), np.nan)
+    full = dict(images=x, z=z, reconstructions=rec, source=probs.argmax(1), probs_original=probs, target=to, found=np.zeros(N, bool),
+                z_opt=z.copy(), counterfactual_z=z.copy(), decoded=rec.copy(), decoded_probs=nan(K), composites=x.copy(), composite_probs=nan(K),
+                composite_found=np.zeros(N, bool), change_mask=np.zeros(x.shape[:3], bool), threshold=nan(), oracle_probs=None, valid=nan(),
+                l1_pixels=nan(), l1_latent=nan(), sparsity=nan(), lam=nan(), on=kw.get('on', 'composite'), margin=float(kw.get('margin', 0.2)),
+                class_names=list(clf.class_names))
+    if len(idx):
+        part = optimize_counterfactuals(vae, clf, x[idx], to[idx], decoder=decoder, **kw)
+        for f in dataclasses.fields(part):
+            v = getattr(part, f.name)
+            if f.name == 'oracle_probs' and v is not None: full[f.name] = nan(K)
+            if isinstance(v, np.ndarray) and f.name not in ('images',): full[f.name][idx] = v
+            elif f.name in ('on', 'margin', 'seconds'): full[f.name] = v
+    return OptimizedCounterfactuals(**full)
+
+def counterfactual_attribution(cf,                    # Counterfactuals or OptimizedCounterfactuals (target_counterfactuals, latent)
                                reduce:str='abs_sum',  # channel reduction of the difference
-                               which:str='counterfactual',  # 'counterfactual' or 'frontier': which image to compare
+                               which:str='counterfactual',  # 'counterfactual' or 'frontier' (path); 'counterfactual' or 'change' (optimised)
                               ) -> Attribution:
-    "The generative explanation as a map: |counterfactual - reconstruction| reduced over channels; NaN where none was found."
+    "The generative explanation as a map: counterfactual - reconstruction (optimised: composite - original) reduced over channels; NaN where none was found."
+    if isinstance(cf, OptimizedCounterfactuals):
+        which = check_choice('which', which, ('counterfactual', 'change'))
+        comp = which == 'counterfactual'
+        raw = (cf.differences if comp else cf.decoded - cf.reconstructions).astype(np.float32)
+        raw[~(cf.composite_found if comp else cf.found)] = np.nan
+        return _attribution(raw, 'counterfactual' if comp else 'decoded_change', np.asarray(cf.source), '', reduce, cf.probs_original,
+                            cf.class_names, reference=cf.composites if comp else cf.decoded, reference_probs=cf.composite_probs if comp else cf.decoded_probs)
+    if not isinstance(cf, Counterfactuals): raise ArgumentError.expected('cf', 'Counterfactuals or OptimizedCounterfactuals', type(cf).__name__)
     which = check_choice('which', which, ('counterfactual', 'frontier'))
     other = cf.counterfactual_images if which == 'counterfactual' else cf.frontier_images
     ref_probs = cf.counterfactual_probs if which == 'counterfactual' else cf.frontier_probs

@@ -916,6 +916,7 @@ class OptimizedCounterfactuals:
     z: np.ndarray                # (N, d) their codes z_x
     reconstructions: np.ndarray  # (N, H, W, C) D(z_x)
     source: np.ndarray           # (N,) the classifier's decision on the original
+    probs_original: np.ndarray   # (N, K) the classifier's probabilities of the originals
     target: np.ndarray           # (N,) the target class
     found: np.ndarray            # (N,) the optimised image (see `on`) is decided as the target by the margin
     z_opt: np.ndarray            # (N, d) the nearest code that counted (the last one where none did)
@@ -1037,7 +1038,8 @@ def optimize_counterfactuals(encoder,                 # an Encoder; a VAE is als
     levels = sorted({check_float('levels', v, 0, 1) for v in np.atleast_1d(levels)}, reverse=True)
     if not levels: raise ArgumentError.expected('levels', 'at least one fraction in [0, 1]', 'none')
     tgt = _class_array(target_class, N, names, 'target_class')
-    src = probe.classifier.probs(x).argmax(1)
+    p0 = probe.classifier.probs(x)
+    src = p0.argmax(1)
     same = np.flatnonzero(src == tgt)
     if len(same): raise LabelError.expected('target_class', "a class other than the image's own (the classifier's decision on it)",
                                             f"{names[tgt[same[0]]]!r} for images {same[:10].tolist()}")
@@ -1099,7 +1101,7 @@ def optimize_counterfactuals(encoder,                 # an Encoder; a VAE is als
     comp_p = probe.classifier.probs(comp)
     op = None if ora is None else ora.probs(comp)
     valid = np.full(N, np.nan) if op is None else (op.argmax(1) == tgt).astype(float)
-    return OptimizedCounterfactuals(x, z, xr, src, tgt, found, z_opt, zcf, dec_im, dec_p, comp, comp_p, cfound, mask, tau, op, valid,
+    return OptimizedCounterfactuals(x, z, xr, src, p0, tgt, found, z_opt, zcf, dec_im, dec_p, comp, comp_p, cfound, mask, tau, op, valid,
                                     np.abs(comp - x).mean((1, 2, 3)), np.abs(zcf - z).sum(1), mask.mean((1, 2)), lam_n, on, margin,
                                     list(names), time.perf_counter() - t0)
 
