@@ -16,7 +16,8 @@ __all__ = ['GRID', 'MIN_SIZE', 'VEHICLE_H', 'LENGTHS', 'LOCO_W', 'SHAPES', 'WALL
            'DIRECTIONS', 'WAGON_COLOURS', 'LOAD_COLOURS', 'LOCO_COLOURS', 'BACKGROUNDS', 'SKIES', 'GROUNDS',
            'RAIL_ROWS', 'WAGON_NOTIONS', 'CONCEPTS', 'TYPES', 'TRAIN_CLASSES', 'INTERVENTIONS', 'train_concepts',
            'classify_train', 'concept_parts', 'rule_parts', 'annotate_train', 'sample_trains', 'check_train',
-           'render_trains', 'part_mask', 'intervene', 'intervention_region', 'render_interventions', 'make_trains']
+           'render_trains', 'part_mask', 'intervene', 'intervention_region', 'render_interventions', 'TrainDecoder',
+           'make_trains']
 
 # %% ../nbs/02_trains.ipynb #8ec78408
 GRID = 76        # cells across (and down) the pixel-art grid every train is drawn on
@@ -572,6 +573,92 @@ def render_interventions(attrs,                  # a list of train attribute dic
     images, after = _render(new, size)
     for r, b in zip(rows, after): r['boxes'] = intervention_region(before[r['image']], b, r['wagon'], r['kind'])
     return images, rows
+
+
+# %% ../nbs/02_trains.ipynb #a1985265
+_WAGON_CODE = (('length', list(LENGTHS)), ('shape', SHAPES), ('wall', WALLS), ('roof', ROOFS), ('wheels', WHEELS), ('load_count', None),
+               ('load_shape', LOAD_SHAPES), ('colour', list(WAGON_COLOURS)), ('load_colour', list(LOAD_COLOURS)))
+_SLOTS, _PER = 4, len(_WAGON_CODE)
+_NORMAL = __import__('statistics').NormalDist()
+_PHI = np.vectorize(lambda v: _NORMAL.cdf(float(v)), otypes=[float])
+
+def _bin(u, n): return int(min(int(u * n), n - 1))                    # equal bins of [0, 1)
+def _centre(k, n): return _NORMAL.inv_cdf((k + 0.5) / n)              # the code of bin k of n
+
+def _default_template() -> dict:
+    return {'wagons': [], 'locomotive': {'colour': 'black', 'x': 0}, 'direction': 'right', 'position': {'x': 0, 'rail_y': 50, 'spacing': 1},
+            'background': {'kind': 'plain', 'sky': 'day', 'ground': 'grass', 'hills': [], 'buildings': [], 'sun': None, 'clouds': [], 'noise': None}}
+
+class TrainDecoder:
+    "The procedural renderer as a Decoder: a relaxed code of the train's attributes in, the drawn train (canonical) out."
+    def __init__(self,
+                 template:dict|None=None,  # a train whose background, rail row, direction and locomotive every code keeps
+                 size:int=152):            # output size in pixels
+        self.size = _check_size(size)
+        t = _default_template() if template is None else copy.deepcopy(template)
+        if template is not None:
+            if not t.get('wagons'): raise ArgumentError.expected('template', 'a train (its wagons are replaced, but it must be drawable)', 'no wagons')
+            check_train(t, 'template')
+        self.template = t
+        self.latent_dim = 1 + _SLOTS * _PER + 2
+    def __repr__(self): return f"TrainDecoder(latent {self.latent_dim} -> ({self.size}, {self.size}, 3), {self.template['background']['kind']} background)"
+
+
+# %% ../nbs/02_trains.ipynb #d2668d91
+@patch
+def attributes(self:TrainDecoder,
+               z,                  # codes (N, latent_dim) or (latent_dim,)
+              ) -> list:
+    "The train attributes each code draws (annotated: concepts and type filled in)."
+    z = np.asarray(z.numpy() if hasattr(z, 'numpy') else z, np.float64)
+    if z.ndim == 1: z = z[None]
+    if z.ndim != 2 or z.shape[1] != self.latent_dim: raise ShapeError.expected('z', f"codes ({self.latent_dim},) or (N, {self.latent_dim})", z)
+    if not np.isfinite(z).all(): raise RangeError.expected('z', 'finite values', 'NaN or infinite values')
+    U, out = _PHI(z), []
+    for u in U:
+        t = copy.deepcopy(self.template)
+        ws = []
+        for k in range(_bin(u[0], _SLOTS) + 1):
+            v = u[1 + k * _PER:1 + (k + 1) * _PER]
+            w = {name: values[_bin(x, len(values))] for (name, values), x in zip(_WAGON_CODE, v) if values is not None}
+            n = 0 if w['wall'] == 'windowed' else min(_bin(v[5], MAX_LOADS['long'] + 1), MAX_LOADS[w['length']])
+            w.update(load_count=n, load_shape=w['load_shape'] if n else None, load_colour=w['load_colour'] if n else None)
+            ws.append(w)
+        t['wagons'] = ws
+        spacing = _bin(u[-2], 3) + 1
+        while spacing > 1 and LOCO_W + sum(LENGTHS[w['length']] for w in ws) + len(ws) * spacing > GRID: spacing -= 1
+        t['position'] = dict(t['position'], spacing=spacing, x=0)
+        t['position']['x'] = _bin(u[-1], GRID - _train_length(t) + 1)
+        out.append(annotate_train(t))
+    return out
+
+@patch
+def decode(self:TrainDecoder,
+           z,                      # codes (N, latent_dim) or (latent_dim,)
+          ) -> np.ndarray:
+    "Canonical float32 images (N, size, size, 3) of the trains the codes draw: the Decoder interface."
+    return to_canonical(_render(self.attributes(z), self.size)[0])
+
+@patch
+def codes(self:TrainDecoder,
+          attrs,                   # a train's attributes, or a list of them
+         ) -> np.ndarray:
+    "Codes (N, latent_dim) at the centre of each attribute's bin: they decode to these trains (on the template's background)."
+    if isinstance(attrs, dict): attrs = [attrs]
+    out = np.zeros((len(attrs), self.latent_dim), np.float32)
+    for i, t in enumerate(attrs):
+        ws = check_train(t, f'attrs[{i}]')['wagons']
+        z = out[i]; z[0] = _centre(len(ws) - 1, _SLOTS)
+        for k in range(_SLOTS):
+            for j, (name, values) in enumerate(_WAGON_CODE):
+                w = ws[k] if k < len(ws) else None
+                if w is None or (name in ('load_shape', 'load_colour') and not w['load_count']): c = 0.0      # unused: the middle
+                elif values is None: c = _centre(w['load_count'], MAX_LOADS['long'] + 1)
+                else: c = _centre(list(values).index(w[name]), len(values))
+                z[1 + k * _PER + j] = c
+        sp = t['position']['spacing']; z[-2] = _centre(sp - 1, 3)
+        z[-1] = _centre(t['position']['x'], GRID - _train_length(t) + 1)
+    return out
 
 
 # %% ../nbs/02_trains.ipynb #e6de7a59
