@@ -872,7 +872,7 @@ def grad_cam(classifier,             # a Classifier over a Keras functional or S
     for i in range(0, len(x), bs):
         cam, f = fn(tf.constant(x[i:i + bs]), tf.constant(t[i:i + bs], tf.int32))
         maps.append(tf.image.resize(cam[..., None], x.shape[1:3], method='bilinear').numpy()); fs.append(f.numpy())
-    return _attribution(np.concatenate(maps), f'grad_cam', t, score, 'abs_sum', probs, clf.class_names, t0, f_image=np.concatenate(fs))
+    return _attribution(np.concatenate(maps), 'grad_cam', t, score, 'abs_sum', probs, clf.class_names, t0, f_image=np.concatenate(fs))
 
 
 # %% ../nbs/22_attribution.ipynb #f5c734ab
@@ -1077,12 +1077,10 @@ def part_interventions(classifier,               # a Classifier
         for r in rows:
             out['image'].append(s + r['image'])
             for k in ('wagon', 'kind', 'boxes', 'rule_wagon', 'rule_flip'): out[k].append(r[k])
-    K = probs.shape[1]
-    pa = np.concatenate(out.pop('probs_after')) if out['probs_after'] else np.zeros((0, K))
-    arr = {k: np.array(v, dtype=t) for (k, t), v in zip((('image', np.int64), ('wagon', np.int64), ('kind', '<U8'), ('rule_wagon', bool), ('rule_flip', bool)),
-                                                         (out['image'], out['wagon'], out['kind'], out['rule_wagon'], out['rule_flip']))}
-    return PartInterventions(arr['image'], arr['wagon'], arr['kind'], out['boxes'], arr['rule_wagon'], arr['rule_flip'], pa,
-                             probs.argmax(1), probs, np.asarray(data.labels), list(clf.class_names), time.perf_counter() - t0)
+    pa = np.concatenate(out['probs_after']) if out['probs_after'] else np.zeros((0, probs.shape[1]))
+    return PartInterventions(np.array(out['image'], np.int64), np.array(out['wagon'], np.int64), np.array(out['kind'], '<U8'), out['boxes'],
+                             np.array(out['rule_wagon'], bool), np.array(out['rule_flip'], bool), pa, probs.argmax(1), probs,
+                             np.asarray(data.labels), list(clf.class_names), time.perf_counter() - t0)
 
 
 # %% ../nbs/22_attribution.ipynb #8e54539a

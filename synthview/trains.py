@@ -4,7 +4,7 @@
 
 # %% ../nbs/02_trains.ipynb #ffdb9e59
 from __future__ import annotations
-import contextlib, copy, gc
+import contextlib, copy, gc, statistics
 from bisect import bisect
 from itertools import accumulate
 import numpy as np
@@ -579,7 +579,7 @@ def render_interventions(attrs,                  # a list of train attribute dic
 _WAGON_CODE = (('length', list(LENGTHS)), ('shape', SHAPES), ('wall', WALLS), ('roof', ROOFS), ('wheels', WHEELS), ('load_count', None),
                ('load_shape', LOAD_SHAPES), ('colour', list(WAGON_COLOURS)), ('load_colour', list(LOAD_COLOURS)))
 _SLOTS, _PER = 4, len(_WAGON_CODE)
-_NORMAL = __import__('statistics').NormalDist()
+_NORMAL = statistics.NormalDist()
 _PHI = np.vectorize(lambda v: _NORMAL.cdf(float(v)), otypes=[float])
 
 def _bin(u, n): return int(min(int(u * n), n - 1))                    # equal bins of [0, 1)
