@@ -52,6 +52,7 @@ ex = explain(clf, x, sel.labels, methods=['saliency', 'smoothgrad', 'integrated_
 tick('gradient_and_perturbation_maps', t0)
 t0 = time.perf_counter(); cf_path = target_counterfactuals(vae, clf, x, sel.labels, data=make_trains(600, size=76, seed=0)); tick('path_counterfactuals', t0)
 ex['counterfactual (path)'] = counterfactual_attribution(cf_path)
+ex['frontier (path)'] = counterfactual_attribution(cf_path, which='frontier')
 t0 = time.perf_counter(); cf_opt = target_counterfactuals(vae, clf, x, sel.labels, how='optimize', steps=a.steps, oracle=oracle); tick('optimized_counterfactuals', t0)
 ex['counterfactual (optimised, composite)'] = counterfactual_attribution(cf_opt)
 ex['counterfactual (optimised, decoded change)'] = counterfactual_attribution(cf_opt, which='change')
