@@ -379,6 +379,8 @@ class GuidedGAN(keras.Model):
             raise ArgumentError.expected('target', 'a class (or conditional=True) when a classifier is given', 'None')
         if clf is not None: self.classifier = clf
         self.guidance_trackers = [keras.metrics.Mean(name=n) for n in ('guidance_loss', 'target_share', 'target_prob', 'guidance_scale')]
+        self.__dict__['_oracle'] = None
+        self.evaluation_trackers = [keras.metrics.Mean(name=n) for n in ('guide_hit_rate', 'oracle_hit_rate', 'fooling_gap')]
 
     def guidance_config(self) -> dict:
         "The guidance arguments, for get_config."
@@ -399,13 +401,35 @@ class GuidedGAN(keras.Model):
     @classifier.setter
     def classifier(self, clf):
         if clf is None:
-            self.__dict__['_classifier'] = None; return
+            self.__dict__['_classifier'] = None; self._retrace(); return
         clf = as_classifier(clf)
         try: p = clf.probs(np.zeros((1, *self.image_shape), np.float32))      # it must take the generator's images
         except Exception as e: raise ArgumentError.expected('classifier', f"a classifier taking images {self.image_shape}", f"{type(e).__name__}: {str(e)[:200]}") from None
         k = p.shape[1]
         if self.n_classes is not None and k != self.n_classes: raise LabelError.expected('classifier', f"{self.n_classes} classes", f"{k} classes")
         self.__dict__['_classifier'] = clf    # untracked: never a sub-layer, never trained or checkpointed
+        self._retrace()
+
+    @property
+    def oracle(self):
+        "An independent classifier (metrics.train_oracle) that `evaluate()` asks too (None if there is none)."
+        return self._oracle
+
+    @oracle.setter
+    def oracle(self, clf):
+        if clf is None:
+            self.__dict__['_oracle'] = None; self._retrace(); return
+        clf = as_classifier(clf)
+        try: k = clf.probs(np.zeros((1, *self.image_shape), np.float32)).shape[1]
+        except Exception as e: raise ArgumentError.expected('oracle', f"a classifier taking images {self.image_shape}", f"{type(e).__name__}: {str(e)[:200]}") from None
+        if self.n_classes is not None and k != self.n_classes: raise LabelError.expected('oracle', f"{self.n_classes} classes", f"{k} classes")
+        self.__dict__['_oracle'] = clf        # untracked, like the classifier
+        self._retrace()
+
+    def _retrace(self):
+        "Forget the compiled train / test functions: they captured the previous classifier or oracle."
+        for f in ('train_function', 'test_function', 'predict_function'):
+            if getattr(self, f, None) is not None: setattr(self, f, None)
 
     def _loss_scaling(self) -> bool:
         "True when the networks compute in float16 (the optimisers then scale the loss); a subclass says."
@@ -567,7 +591,7 @@ class WGANGP(GuidedGAN):
     @property
     def metrics(self):
         base = [self.critic_loss_tracker, self.gp_tracker, self.w_tracker, self.generator_loss_tracker]
-        return base + (self.guidance_trackers if self.guided else [])
+        return base + (self.guidance_trackers + self.evaluation_trackers if self.guided else [])
 
     def call(self, inputs, training=False):
         "Images from latents (and one-hot labels): the generator."
@@ -635,19 +659,21 @@ def generator_step(self:WGANGP, b):
     return (g_loss,) + ((cls_loss, share, prob, scale) if self.guided else ())
 
 @patch
+def _real_batch(self:WGANGP, data):
+    "Real images (float32) of a fit() / evaluate() batch and, for a projection critic, their one-hot labels (else None)."
+    real = tf.cast(data[0] if isinstance(data, (tuple, list)) else data, tf.float32)
+    if self.critic_classes is None: return real, None
+    if not isinstance(data, (tuple, list)) or len(data) < 2 or data[1] is None:  # a projection critic: real batches come with labels
+        raise ArgumentError.expected('data', 'batches of (images, labels) for a projection critic (labels: class indices or one-hot)', 'images alone')
+    labels = tf.convert_to_tensor(data[1])
+    return real, (tf.cast(labels, tf.float32) if labels.shape.rank == 2 else tf.one_hot(tf.cast(tf.reshape(labels, [-1]), tf.int32), self.n_classes))
+
+@patch
 def train_step(self:WGANGP, data):
     "n_critic critic updates then one generator update; fresh_real: each critic update on its own slice of the batch."
     if self.guided and self.classifier is None:
         raise ArgumentError.expected('classifier', 'a classifier for a guided GAN (set gan.classifier = ...)', 'None')
-    real = data[0] if isinstance(data, (tuple, list)) else data
-    real = tf.cast(real, tf.float32)
-    labels = None
-    if self.critic_classes is not None:                                   # a projection critic: real batches come with labels
-        if not isinstance(data, (tuple, list)) or len(data) < 2 or data[1] is None:
-            raise ArgumentError.expected('data', 'batches of (images, labels) for a projection critic (labels: class indices or one-hot)', 'images alone')
-        labels = tf.convert_to_tensor(data[1])
-        labels = (tf.cast(labels, tf.float32) if labels.shape.rank == 2
-                  else tf.one_hot(tf.cast(tf.reshape(labels, [-1]), tf.int32), self.n_classes))
+    real, labels = self._real_batch(data)
     if self.fresh_real:
         what = f"a real batch of a multiple of n_critic={self.n_critic} images (fresh_real: one minibatch per critic step)"
         if real.shape[0] is not None and real.shape[0] % self.n_critic: raise ShapeError.expected('real batch', what, real)
@@ -661,7 +687,44 @@ def train_step(self:WGANGP, data):
     self.generator_loss_tracker.update_state(out[0])
     if self.guided:
         for t, v in zip(self.guidance_trackers, out[1:]): t.update_state(v)
-    return {m.name: m.result() for m in self.metrics}
+    return {m.name: m.result() for m in self.metrics if m not in self.evaluation_trackers}
+
+@patch
+def test_step(self:WGANGP, data):
+    "`evaluate()` on held-out real images: the critic's losses and penalty, nothing updated; the guide's (and oracle's) verdict on as many generated images."
+    if self.guided and self.classifier is None:
+        raise ArgumentError.expected('classifier', 'a classifier for a guided GAN (set gan.classifier = ...)', 'None')
+    real, labels = self._real_batch(data)
+    n, _ = _replica()
+    b = tf.shape(real)[0]
+    z, y, mask = self._sample(b)
+    if self.critic_classes is not None: y, mask = labels, labels
+    fake = self._generate(z, y, training=False)
+    critic = self._judge(y)
+    real_scores, fake_scores = critic(real, training=False), critic(fake, training=False)
+    w_loss = wasserstein_critic_loss(real_scores, fake_scores)
+    alpha = _my_slice(keras.random.uniform((b * n, 1, 1, 1), seed=self.seed_generator), b)
+    gp = gradient_penalty(critic, real, fake, alpha, self.gp_epsilon)
+    for t, v in zip([self.critic_loss_tracker, self.gp_tracker, self.w_tracker, self.generator_loss_tracker],
+                    [w_loss + self.gp_weight * gp, gp, -w_loss, wasserstein_generator_loss(fake_scores)]): t.update_state(v)
+    if self.guided:
+        logits = tf.cast(self.classifier.log_probs(fake), tf.float32)    # the image itself, no augmentation
+        m = tf.broadcast_to(tf.cast(mask, tf.float32), tf.shape(logits))
+        nll, p = guidance_nll(logits, m), tf.nn.softmax(logits)
+        said = tf.argmax(logits, -1)
+        in_target = tf.reduce_sum(tf.one_hot(said, self.n_classes) * m, -1)
+        hit = in_target * tf.cast(tf.reduce_max(p, -1) >= 0.9, tf.float32)   # the guide's hits at p >= 0.9, as the metrics count them
+        for t, v in zip(self.guidance_trackers, [tf.reduce_mean(nll), tf.reduce_mean(in_target), tf.reduce_mean(tf.reduce_sum(p * m, -1)), 0.0]):
+            t.update_state(v)
+        self.evaluation_trackers[0].update_state(tf.reduce_mean(hit))
+        if self.oracle is not None:                                       # the oracle: the target class at p >= 0.5
+            po = tf.nn.softmax(tf.cast(self.oracle.log_probs(fake), tf.float32))
+            sure = tf.cast(tf.reduce_max(po, -1) >= 0.5, tf.float32)
+            ohit = tf.reduce_sum(tf.one_hot(tf.argmax(po, -1), self.n_classes) * m, -1) * sure
+            same = tf.cast(tf.equal(tf.argmax(po, -1), said), tf.float32) * sure
+            self.evaluation_trackers[1].update_state(tf.reduce_mean(ohit))
+            self.evaluation_trackers[2].update_state(tf.reduce_mean(hit * (1.0 - same)))   # the guide accepts, the oracle does not
+    return {m.name: m.result() for m in self.metrics if m not in self.evaluation_trackers[1:] or self.oracle is not None}
 
 # %% ../nbs/10_gan.ipynb #82176f23
 @patch
