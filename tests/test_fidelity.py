@@ -65,15 +65,17 @@ def test_grad_cam_on_the_builtin_classifier_and_a_part_detector():
     from synthview.trains import sample_trains, render_trains, WAGON_COLOURS
     m = build_classifier((32, 32, 3), 3, widths=(4, 8))
     assert cam_layer(Classifier(m, ['a', 'b', 'c'])) == 'relu1_1'          # the last conv, through its BN and ReLU
-    # a fixed CNN that detects the red wagon colour: a 1x1 conv scoring closeness to red, then global max pooling
-    red = np.array(WAGON_COLOURS['red'], np.float32) / 127.5 - 1
+    # a fixed CNN with two channels, one lit by the red wagon colour, one by the blue: the 'red' logit reads only the first.
+    # Grad-CAM's gradient weights silence the blue channel; a plain channel sum (no weights) would light the blue wagons too.
+    red, blue = (np.array(WAGON_COLOURS[c], np.float32) / 127.5 - 1 for c in ('red', 'blue'))
+    near = lambda x, c: -keras.ops.sum(keras.ops.square(x - c), -1, keepdims=True)
     inp = keras.Input((76, 76, 3))
-    d = keras.layers.Conv2D(1, 1, name='match')(keras.layers.Lambda(lambda x: -keras.ops.square(x - red), name='sq')(inp))
-    a = keras.layers.ReLU(name='act')(keras.layers.Activation('linear')(d))
+    d = keras.layers.Conv2D(2, 1, name='match')(keras.layers.Lambda(lambda x: keras.ops.concatenate([near(x, red), near(x, blue)], -1), name='sq')(inp))
+    a = keras.layers.ReLU(name='act')(d)
     out = keras.layers.Dense(2, name='logits')(keras.layers.GlobalMaxPooling2D()(a))
     det = keras.Model(inp, out)
-    det.get_layer('match').set_weights([np.ones((1, 1, 3, 1), np.float32), np.full(1, 0.01, np.float32)])   # > 0 only within 0.1 of red
-    det.get_layer('logits').set_weights([np.array([[-50., 50.]], np.float32), np.zeros(2, np.float32)])
+    det.get_layer('match').set_weights([np.eye(2, dtype=np.float32).reshape(1, 1, 2, 2), np.full(2, 0.01, np.float32)])   # > 0 only within 0.1 of the colour
+    det.get_layer('logits').set_weights([np.array([[-50., 50.], [0., 0.]], np.float32), np.zeros(2, np.float32)])
     clf = Classifier(det, ['other', 'red'], output='logits')
     ts = sample_trains(6, seed=24)
     for t in ts:
