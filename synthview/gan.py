@@ -11,11 +11,12 @@ import keras
 from .core import *
 from .classifier import Classifier, as_classifier
 from .data import ImageDataset
+from .losses import *
+from .losses import _check_cap
 
 # %% auto #0
-__all__ = ['gan_plan', 'build_generator', 'build_critic', 'wasserstein_critic_loss', 'wasserstein_generator_loss',
-           'gradient_penalty', 'guidance_nll', 'guidance_loss', 'guidance_loss_from_nll', 'augment_images',
-           'latents_from_seeds', 'GeneratorDecoder', 'ema_update', 'GuidedGAN', 'WGANGP', 'guide_subset']
+__all__ = ['gan_plan', 'build_generator', 'build_critic', 'augment_images', 'latents_from_seeds', 'GeneratorDecoder',
+           'ema_update', 'GuidedGAN', 'WGANGP', 'guide_subset']
 
 # %% ../nbs/10_gan.ipynb #87f56329
 def _image_shape(shape, name='image_shape'):
@@ -108,61 +109,6 @@ def build_critic(image_shape=(28, 28, 1),   # (H, W, C) of the images
     embedded = keras.layers.Dense(x.shape[-1], use_bias=False, name='class_embedding')(y)   # one row per class
     projection = keras.layers.Dot(axes=1, name='projection')([embedded, x])               # <embed(y), features(x)>
     return keras.Model([inp, y], keras.layers.Add(name='score_and_projection')([score, projection]), name=name)
-
-# %% ../nbs/10_gan.ipynb #39424829
-def wasserstein_critic_loss(real_scores, # critic scores of real images, (N, 1) or (N,)
-                            fake_scores, # critic scores of generated images
-                           ):
-    "Critic loss of WGAN (Arjovsky et al. 2017): E[D(fake)] - E[D(real)], the negated Wasserstein estimate."
-    return tf.reduce_mean(fake_scores) - tf.reduce_mean(real_scores)   # L_D = E[D(G(z))] - E[D(x)]
-
-def wasserstein_generator_loss(fake_scores): # critic scores of generated images
-    "Generator loss of WGAN (Arjovsky et al. 2017): -E[D(fake)]."
-    return -tf.reduce_mean(fake_scores)   # L_G = -E[D(G(z))]
-
-# %% ../nbs/10_gan.ipynb #0946d04f
-def gradient_penalty(critic,          # callable: images -> scores
-                     real,            # real images (N, H, W, C)
-                     fake,            # generated images, same shape
-                     alpha,           # interpolation factors (N, 1, 1, 1), drawn from U[0, 1]
-                     epsilon:float=1e-10, # inside the square root: finite gradients at zero
-                    ):
-    "WGAN-GP penalty (Gulrajani et al. 2017, eq. 3): E[(sqrt(||grad D(x_hat)||^2 + eps) - 1)^2], x_hat = x + alpha (x~ - x)."
-    x_hat = real + alpha * (fake - real)                                   # uniform interpolates
-    with tf.GradientTape() as tape:
-        tape.watch(x_hat)
-        scores = critic(x_hat, training=True)
-    grads = tape.gradient(scores, x_hat)
-    norm = tf.sqrt(tf.reduce_sum(tf.square(grads), axis=tf.range(1, tf.rank(grads))) + epsilon)  # safe norm
-    return tf.reduce_mean(tf.square(norm - 1.0))                           # E[(||g|| - 1)^2]
-
-# %% ../nbs/10_gan.ipynb #2bbf740c
-def guidance_nll(logits,      # classifier logits (or log-probabilities) of generated images, (N, K)
-                 target_mask, # multi-hot (N, K) or (K,): 1 for the classes each image may be
-                ):
-    "Per-image guidance term -log sum_{c in T} softmax(logits)_c = LSE(logits) - LSE(logits[T]), shape (N,)."
-    logits = tf.convert_to_tensor(logits, tf.float32)
-    mask = tf.broadcast_to(tf.cast(target_mask, tf.float32), tf.shape(logits))
-    masked = tf.where(mask > 0, logits, tf.fill(tf.shape(logits), -1e9))
-    return tf.reduce_logsumexp(logits, -1) - tf.reduce_logsumexp(masked, -1)   # -log p(T)
-
-def guidance_loss(logits,      # classifier logits (or log-probabilities) of generated images, (N, K)
-                  target_mask, # multi-hot (N, K) or (K,): 1 for the classes each image may be
-                  cap:float|None=None, # capped guidance: no push on images whose p(T) >= cap (a hinge); None: no cap
-                 ):
-    "Classifier guidance: E[-log p(T)], CE for one class; capped: E[max(-log p(T) + log cap, 0)], zero above the cap."
-    nll = guidance_nll(logits, target_mask)
-    return tf.reduce_mean(nll) if cap is None else guidance_loss_from_nll(nll, cap)
-
-def guidance_loss_from_nll(nll, # per-image -log p(T), (N,)
-                           cap:float, # the probability above which an image gets no push
-                          ):
-    "Capped guidance from per-image terms: E[max(-log p(T) + log cap, 0)]."
-    return tf.reduce_mean(tf.nn.relu(nll + math.log(_check_cap(cap))))   # hinge at p(T) = cap
-
-def _check_cap(cap, name='cap'):
-    "A probability cap in (0, 1]."
-    return check_float(name, cap, 1e-6, 1.0)
 
 # %% ../nbs/10_gan.ipynb #2248d835
 def _gaussian_blur3(x):

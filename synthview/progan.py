@@ -10,9 +10,10 @@ import tensorflow as tf
 import keras
 from .core import *
 from .classifier import Classifier, as_classifier
-from .gan import (WGANGP, GuidedGAN, GeneratorDecoder, gradient_penalty, guidance_loss, wasserstein_critic_loss,
-                           wasserstein_generator_loss, latents_from_seeds, guidance_loss_from_nll, ema_update, _replica, _my_slice, _resolve_classes,
-                           _check_cap, _augment_options)
+from .losses import (gradient_penalty, guidance_loss, wasserstein_critic_loss, wasserstein_generator_loss,
+                              guidance_loss_from_nll, _check_cap)
+from .gan import (WGANGP, GuidedGAN, GeneratorDecoder, latents_from_seeds, ema_update, _replica, _my_slice, _resolve_classes,
+                           _augment_options)
 
 # %% auto #0
 __all__ = ['resolution_ladder', 'base_pyramid', 'progan_plan', 'EqualizedDense', 'EqualizedConv2D', 'PixelNorm',

@@ -57,7 +57,7 @@ def test_every_loader_refuses_a_lambda_layer(tmp_path):
 
 def test_gradient_penalty_is_taken_at_the_interpolates():
     import tensorflow as tf
-    from synthview.gan import gradient_penalty
+    from synthview.losses import gradient_penalty
     r = np.random.default_rng(0)
     real, fake = r.normal(0, 0.3, (6, 4, 4, 1)).astype(np.float32), r.normal(0, 0.3, (6, 4, 4, 1)).astype(np.float32)
     critic = lambda x, training=True: 0.5 * tf.reduce_sum(tf.square(x), axis=[1, 2, 3])
