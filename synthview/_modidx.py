@@ -947,4 +947,11 @@ d = { 'settings': { 'branch': 'main',
                                    'synthview.widgets._update_path': ('widgets.html#_update_path', 'synthview/widgets.py'),
                                    'synthview.widgets.decode_classify': ('widgets.html#decode_classify', 'synthview/widgets.py'),
                                    'synthview.widgets.interpolate_at': ('widgets.html#interpolate_at', 'synthview/widgets.py'),
-                                   'synthview.widgets.to_png': ('widgets.html#to_png', 'synthview/widgets.py')}}}
+                                   'synthview.widgets.to_png': ('widgets.html#to_png', 'synthview/widgets.py')},
+            'synthview.zoo': { 'synthview.zoo._entry': ('zoo.html#_entry', 'synthview/zoo.py'),
+                               'synthview.zoo._sha256': ('zoo.html#_sha256', 'synthview/zoo.py'),
+                               'synthview.zoo.card': ('zoo.html#card', 'synthview/zoo.py'),
+                               'synthview.zoo.list_models': ('zoo.html#list_models', 'synthview/zoo.py'),
+                               'synthview.zoo.load': ('zoo.html#load', 'synthview/zoo.py'),
+                               'synthview.zoo.models_dir': ('zoo.html#models_dir', 'synthview/zoo.py'),
+                               'synthview.zoo.path': ('zoo.html#path', 'synthview/zoo.py')}}}

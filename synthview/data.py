@@ -344,6 +344,8 @@ class ImageFolderStream(ImageDataset):
                  *, image_size=None,        # (H, W) to resize each image to; None: the files have that size
                  name:str=''):              # for repr and reports
         self.root, self.files = Path(root), [str(f) for f in files]
+        if not self.root.is_dir(): raise DataError.expected('root', 'an existing folder of images', repr(str(root)))
+        if not self.files: raise DataError.expected('files', 'at least one image file', 'none')
         self.labels, self.class_names = _checked_labels(labels, len(self.files), class_names)
         if len(shape) != 3 or shape[2] not in (1, 3): raise ShapeError.expected('shape', '(H, W, C) with C = 1 or 3', shape)
         self._shape, self.image_size = tuple(int(s) for s in shape), None if image_size is None else tuple(int(s) for s in image_size)
@@ -370,7 +372,7 @@ class ImageFolderStream(ImageDataset):
     def read(self, i:int) -> np.ndarray:
         "Image `i` as uint8 (H, W, C), decoded as load_image_folder decodes it."
         from PIL import Image, UnidentifiedImageError
-        f = self.root/self.files[i]
+        f = self.root/self.files[check_int('i', i, -len(self), len(self) - 1)]
         try:
             im = _open_image(f, 'L' if self._shape[2] == 1 else 'RGB')
             if self.image_size is not None: im = im.resize(self.image_size[::-1], Image.BILINEAR)
