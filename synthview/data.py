@@ -392,6 +392,12 @@ class ImageFolderStream(ImageDataset):
         return _batches(np.arange(len(self)), self.labels if labels else None, self.n_classes, check_int('batch_size', batch_size, 1), shuffle, seed,
                         one_hot, repeat, drop_remainder, read=read)
 
+    def show(self, n:int=16, ncols:int=8, seed:int|None=0, size:float=1.3, boxes:bool=False):
+        "`ImageDataset.show` (the same images for a seed), reading only the images shown."
+        n = min(check_int('n', n, 1), len(self))
+        idx = np.sort(rng(seed).choice(len(self), n, replace=False)) if seed is not None else np.arange(n)
+        return ImageDataset.show(self.subset(idx).in_memory(), n, ncols=ncols, seed=None, size=size, boxes=boxes)
+
     def in_memory(self) -> ImageDataset:
         "Every image read into an `ImageDataset` (what `load_image_folder(..., stream=False)` gives)."
         return ImageDataset(np.stack([self.read(i) for i in range(len(self))]), self.labels, self.class_names, self.attributes, name=self.name)
