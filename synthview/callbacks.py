@@ -13,14 +13,15 @@ import keras
 from .core import *
 from .data import ImageDataset
 from .classifier import Classifier, as_classifier, save_figure
+from .classifier import AtomicBackupAndRestore, EpochCSVLogger, check_run_folder, _remove_temporaries   # the run folder, shared by every trainer
 from .gan import WGANGP, GeneratorDecoder, build_generator, build_critic, latents_from_seeds
 from .progan import ProGAN, ProgressiveGenerator, ProgressiveCritic, resolution_ladder
 from .metrics import hit_rate_from_probs, oracle_agreement_from_probs, _as_oracle
 
 # %% auto #0
 __all__ = ['GALLERY_FORMAT', 'GALLERY_VERSION', 'EpochGallery', 'Gallery', 'load_gallery', 'LastGoodCheckpoint',
-           'DivergenceGuard', 'AtomicBackupAndRestore', 'ImageSummary', 'train_gan', 'load_generator',
-           'plot_gallery_evolution', 'plot_acceptance', 'train_progan', 'phase_epochs', 'plot_gallery_per_phase']
+           'DivergenceGuard', 'ImageSummary', 'train_gan', 'load_generator', 'plot_gallery_evolution',
+           'plot_acceptance', 'train_progan', 'phase_epochs', 'plot_gallery_per_phase']
 
 # %% ../nbs/30_callbacks.ipynb #be34d5f2
 GALLERY_FORMAT, GALLERY_VERSION = 'synthview-gallery', 1
@@ -302,36 +303,6 @@ class DivergenceGuard(keras.callbacks.Callback):
     def on_train_batch_end(self, batch, logs=None): self._check(logs, f"epoch {self.epoch + 1}, step {batch + 1}")
     def on_epoch_end(self, epoch, logs=None): self._check(logs, f"the end of epoch {epoch + 1}")
 
-# %% ../nbs/30_callbacks.ipynb #79cc94b0
-class AtomicBackupAndRestore(keras.callbacks.BackupAndRestore):
-    "Keras' BackupAndRestore (resume where an interrupted fit stopped), with atomic, self-consistent backups."
-    def __init__(self, backup_dir, delete_checkpoint:bool=False): # folder; delete the backup when fit completes
-        super().__init__(str(backup_dir), save_freq='epoch', delete_checkpoint=delete_checkpoint)
-
-    def on_train_begin(self, logs=None): self._load_model()
-
-    def _load_model(self):
-        meta = Path(self._training_metadata_path)
-        if not meta.is_file(): return
-        m = json.loads(meta.read_text())
-        w = Path(self.backup_dir)/m['weights']
-        if not w.is_file(): raise DataError.expected(str(meta), f"a backup whose weights file {m['weights']} exists", 'none')
-        self.model.load_weights(w)
-        self.model._initial_epoch = int(m['epoch'])     # how Keras' own BackupAndRestore tells fit where to start
-
-    def _save_model(self):
-        d = Path(self.backup_dir); d.mkdir(parents=True, exist_ok=True)
-        name = f"backup_epoch_{self._current_epoch:04d}.weights.h5"
-        with atomic_path(d/name, suffix='.tmp.weights.h5') as tmp: self.model.save_weights(tmp)
-        atomic_write_json(self._training_metadata_path, dict(epoch=self._current_epoch, batch=self._last_batch_seen, weights=name))
-        for old in d.glob('backup_epoch_*.weights.h5'):
-            if old.name != name: old.unlink()
-
-    def backup_epoch(self) -> int|None:
-        "The epoch the backup on disk would resume from (None if there is none)."
-        meta = Path(self._training_metadata_path)
-        return json.loads(meta.read_text())['epoch'] if meta.is_file() else None
-
 # %% ../nbs/30_callbacks.ipynb #264a9768
 class ImageSummary(keras.callbacks.Callback):
     "Write a grid of generated images (fixed seeds) to TensorBoard every epoch."
@@ -356,7 +327,7 @@ class ImageSummary(keras.callbacks.Callback):
         if (epoch + 1) % self.every: return
         if self._writer is None: self._writer = tf.summary.create_file_writer(str(self.log_dir))
         with self._writer.as_default():
-            tf.summary.image(self.tag, self.grid()[None], step=epoch + 1)
+            tf.summary.image(self.tag, self.grid()[None], step=epoch)   # Keras' TensorBoard writes the epoch's scalars at step=epoch too
         self._writer.flush()
 
     def on_train_end(self, logs=None):
@@ -386,7 +357,7 @@ def _run_callbacks(run_dir, config, gallery, image_summaries, callbacks) -> list
     "The callbacks of a run, in order: guard, gallery, image summaries, TensorBoard, CSV log, good checkpoint, the user's, backup last."
     cbs, ckpt = [], None
     if run_dir is not None:
-        run_dir.mkdir(parents=True, exist_ok=True)
+        run_dir.mkdir(parents=True, exist_ok=True); _remove_temporaries(run_dir)   # of a run killed mid-write
         atomic_write_json(run_dir/'config.json', config)
         ckpt = LastGoodCheckpoint(run_dir)
     cbs.append(DivergenceGuard(ckpt))
@@ -394,9 +365,9 @@ def _run_callbacks(run_dir, config, gallery, image_summaries, callbacks) -> list
     if run_dir is not None:
         if image_summaries: cbs.append(ImageSummary(run_dir/'tensorboard'))
         cbs += [keras.callbacks.TensorBoard(str(run_dir/'tensorboard'), write_graph=False),
-                keras.callbacks.CSVLogger(str(run_dir/'log.csv'), append=True), ckpt]
+                EpochCSVLogger(run_dir/'log.csv'), ckpt]
     cbs += list(callbacks)
-    if run_dir is not None: cbs.append(AtomicBackupAndRestore(run_dir/'backup'))
+    if run_dir is not None: cbs.append(AtomicBackupAndRestore(run_dir/'backup', delete_checkpoint=False))   # kept: more epochs continue the run
     return cbs
 
 # %% ../nbs/30_callbacks.ipynb #4d7b5b7f
@@ -436,6 +407,7 @@ def train_gan(data:ImageDataset,         # training images (labels are not neede
               verbose='auto'):            # Keras fit verbosity
     "Build and train a (classifier-guided) WGAN-GP with the epoch gallery, TensorBoard, checkpoints, a divergence guard and resume."
     if not isinstance(data, ImageDataset): raise ArgumentError.expected('data', 'an ImageDataset', type(data).__name__)
+    if run_dir is not None: run_dir = check_run_folder(run_dir)    # before anything is built or written
     epochs, batch_size, seed = check_int('epochs', epochs, 1), check_int('batch_size', batch_size, 1), check_int('seed', seed, 0)
     clf = None if classifier is None else as_classifier(classifier)
     strategy = get_strategy(strategy) if isinstance(strategy, str) else (strategy or tf.distribute.get_strategy())
@@ -475,9 +447,7 @@ def train_gan(data:ImageDataset,         # training images (labels are not neede
                   replicas=n_rep, gallery_seeds=None if gallery is None else gallery.meta['seeds'],
                   gallery_classes=None if gallery is None else gallery.classes, gallery_threshold=None if gallery is None else gallery.threshold,
                   oracle=None if gallery is None or gallery.oracle is None else gallery.oracle.name)   # not a resume key: it may change
-    if run_dir is not None:
-        run_dir = Path(run_dir)
-        _check_run_dir(run_dir, config, resume)
+    if run_dir is not None: _check_run_dir(run_dir, config, resume)
     ds = data.to_tf(per_step, shuffle=True, seed=seed, labels=False, drop_remainder=True)   # fresh_real: n_critic minibatches a step
     cbs = _run_callbacks(run_dir, config, gallery, image_summaries, callbacks)
     hist = gan.fit(ds, epochs=epochs, callbacks=cbs, verbose=verbose, shuffle=False)   # the dataset shuffles itself
@@ -591,6 +561,7 @@ def train_progan(data:ImageDataset,            # full-size training images (labe
                  verbose='auto'):               # Keras fit verbosity
     "Build and train a (classifier-guided) ProGAN through its schedule, with the epoch gallery, TensorBoard, checkpoints, a divergence guard and resume."
     if not isinstance(data, ImageDataset): raise ArgumentError.expected('data', 'an ImageDataset', type(data).__name__)
+    if run_dir is not None: run_dir = check_run_folder(run_dir)    # before anything is built or written
     batch_size, seed = check_int('batch_size', batch_size, 1), check_int('seed', seed, 0)
     epochs_per_phase = check_int('epochs_per_phase', epochs_per_phase, 1)
     clf = None if classifier is None else as_classifier(classifier)
@@ -626,9 +597,7 @@ def train_progan(data:ImageDataset,            # full-size training images (labe
                   gallery_seeds=None if gallery is None else gallery.meta['seeds'],
                   gallery_classes=None if gallery is None else gallery.classes, gallery_threshold=None if gallery is None else gallery.threshold,
                   oracle=None if gallery is None or gallery.oracle is None else gallery.oracle.name)   # not a resume key: it may change
-    if run_dir is not None:
-        run_dir = Path(run_dir)
-        _check_run_dir(run_dir, config, resume, _PROGAN_RESUME_KEYS)
+    if run_dir is not None: _check_run_dir(run_dir, config, resume, _PROGAN_RESUME_KEYS)
     ds = data.to_tf(batch_size, shuffle=True, seed=seed, labels=False, repeat=True, drop_remainder=True)
     cbs = _run_callbacks(run_dir, config, gallery, image_summaries, callbacks)
     hist = gan.fit(ds, epochs=epochs, steps_per_epoch=steps, callbacks=cbs, verbose=verbose, shuffle=False)

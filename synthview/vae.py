@@ -4,13 +4,14 @@
 
 # %% ../nbs/12_vae.ipynb #c5ee8ca7
 from __future__ import annotations
-import json, math, shutil, warnings
+import math
 from pathlib import Path
 import numpy as np
 import tensorflow as tf
 import keras
 from .core import *
 from .data import ImageDataset
+from .classifier import AtomicBackupAndRestore, EpochCSVLogger, check_run_folder, _remove_temporaries
 
 # %% auto #0
 __all__ = ['LIKELIHOODS', 'vae_sizes', 'build_encoder', 'build_decoder', 'reparameterize', 'kl_divergence', 'bernoulli_nll',
@@ -344,48 +345,6 @@ def _pipeline(data, batch_size, shuffle, seed):
     if shuffle: ds = ds.shuffle(min(len(data), 50_000), seed=seed)
     return ds.batch(batch_size).prefetch(tf.data.AUTOTUNE)
 
-# %% ../nbs/12_vae.ipynb #81f45f5d
-class _Backup(keras.callbacks.Callback):
-    "Resume an interrupted fit (as Keras' BackupAndRestore) from atomic backups of the last two epochs: an unreadable newest one falls back to the one before."
-    def __init__(self, backup_dir): # the backup folder (deleted when fit completes)
-        super().__init__()
-        self.dir = Path(backup_dir)
-        self.meta = self.dir/'training_metadata.json'
-
-    def _restore(self, name):
-        opt = getattr(self.model, 'optimizer', None)
-        if opt is not None and not opt.built: opt.build(self.model.trainable_variables)   # its state is in the backup too
-        self.model.load_weights(self.dir/name)
-
-    def on_train_begin(self, logs=None):
-        for f in self.dir.glob('.*.tmp*'): f.unlink()                    # temporary files of a save that was killed
-        if not self.meta.is_file(): return
-        try: m = json.loads(self.meta.read_text())
-        except ValueError as e: raise DataError.expected(str(self.meta), 'backup metadata in JSON', f"{e} (delete {self.dir} to start over)") from None
-        tried = []
-        for b in (m, m.get('previous')):
-            if not b: continue
-            name = b.get('weights', 'latest.weights.h5')                  # Keras' own BackupAndRestore names it so
-            try: self._restore(name)
-            except Exception as e: tried.append(f"{name} ({type(e).__name__}: {str(e)[:120]})"); continue
-            if tried: warnings.warn(f"backup {tried[0]} cannot be read; resuming from the backup of epoch {b['epoch']} instead", stacklevel=2)
-            self.model._initial_epoch = int(b['epoch']); return           # how Keras' BackupAndRestore tells fit where to start
-        raise DataError.expected(str(self.dir), 'a readable backup to resume from', f"{'; '.join(tried)} (delete the folder to start over)")
-
-    def on_epoch_end(self, epoch, logs=None):
-        if not np.isfinite(float((logs or {}).get('loss', 0.0))): return   # never back up a diverged model
-        name = f"backup_epoch_{epoch + 1:04d}.weights.h5"
-        old = json.loads(self.meta.read_text()) if self.meta.is_file() else {}
-        prev = old.get('previous') if old.get('weights') == name else ({k: old[k] for k in ('epoch', 'weights')} if 'weights' in old else None)
-        with atomic_path(self.dir/name, suffix='.tmp.weights.h5') as tmp: self.model.save_weights(tmp)
-        atomic_write_json(self.meta, dict(epoch=epoch + 1, weights=name, previous=prev))
-        for f in self.dir.glob('*.weights.h5'):
-            if f.name not in (name, prev and prev['weights']): f.unlink()  # older ones, once the metadata names the new one
-
-    def on_train_end(self, logs=None):
-        shutil.rmtree(self.dir, ignore_errors=True)
-        self.model._initial_epoch = None                                   # a later fit of the same model starts at its own epoch 0
-
 # %% ../nbs/12_vae.ipynb #ab3cdf4a
 def train_vae(data,                      # ImageDataset, or canonical float images (N, H, W, C)
               latent_dim:int=16,         # size of the latent code
@@ -405,6 +364,7 @@ def train_vae(data,                      # ImageDataset, or canonical float imag
               seed:int=0,                # seeds weights, noise and shuffling
               verbose='auto'):           # Keras fit verbosity
     "Train a VAE with Keras `fit()`; returns `(vae, history dict)`."
+    if run_dir is not None: run_dir = check_run_folder(run_dir)    # before anything is built or written
     data = _as_images(data, 'data')
     shape = tuple(data.shape) if isinstance(data, ImageDataset) else tuple(data.shape[1:])
     if val is not None:
@@ -422,12 +382,12 @@ def train_vae(data,                      # ImageDataset, or canonical float imag
     keep = _KeepLastGood()
     cbs = list(callbacks) + [keep]
     if run_dir is not None:
-        run_dir = Path(run_dir); run_dir.mkdir(parents=True, exist_ok=True)
+        run_dir.mkdir(parents=True, exist_ok=True); _remove_temporaries(run_dir)
         keep.path = run_dir/'vae.keras'
         atomic_write_json(run_dir/'config.json', dict(model='VAE', image_shape=list(shape), latent_dim=vae.latent_dim, beta=vae.beta,
                                                        likelihood=vae.likelihood, epochs=epochs, batch_size=batch_size, lr=lr, seed=seed))
-        cbs += [_Backup(run_dir/'backup'), keras.callbacks.CSVLogger(str(run_dir/'log.csv'), append=True),
-                keras.callbacks.TensorBoard(str(run_dir/'tensorboard'), write_graph=False)]
+        cbs += [keras.callbacks.TensorBoard(str(run_dir/'tensorboard'), write_graph=False), EpochCSVLogger(run_dir/'log.csv'),
+                AtomicBackupAndRestore(run_dir/'backup')]           # the backup last: an epoch is backed up once the others wrote it
     hist = vae.fit(_pipeline(data, batch_size, True, seed), epochs=epochs, callbacks=cbs, verbose=verbose, shuffle=False,
                    validation_data=None if val is None else _pipeline(val, batch_size * 2, False, None))
     if keep.bad is not None:

@@ -1,6 +1,6 @@
 """train_vae resumes from its backup after an interruption, and a torn newest backup (cut mid-file) falls back to the
-previous good one with a warning instead of dying with a raw OSError; when no backup can be read the error is a
-SynthviewError that says what to do."""
+previous good one with a warning instead of dying with a raw OSError, keeping one CSV log row per epoch although an
+epoch ran twice; when no backup can be read the error is a SynthviewError that says what to do."""
 import os, warnings
 import numpy as np
 import pytest
@@ -39,6 +39,8 @@ def test_torn_backup_falls_back_to_the_previous_one(tmp_path):
     assert any('resuming from the backup of epoch 1 instead' in str(m.message) for m in w)
     assert np.isfinite(vae.decode(np.zeros((2, 2), np.float32))).all()
     assert sorted(p.name for p in (tmp_path/'run').iterdir()) == ['config.json', 'log.csv', 'tensorboard', 'vae.keras']
+    log = (tmp_path/'run'/'log.csv').read_text().splitlines()
+    assert [int(l.split(',')[0]) for l in log[1:]] == [0, 1, 2, 3]      # epoch 2 (index 1) ran twice, its row is there once
 
 
 def test_no_readable_backup_is_a_clear_error(tmp_path):
