@@ -1,0 +1,52 @@
+"""Benchmark for issue 15: counterfactuals by optimisation on the trains under several settings (margin, lambda,
+objective), on the test trains the classifier gets right, moved away from their class toward its runner-up. Per
+setting and type: found rate, composite found rate, oracle validity (when --oracle is given), median L1 and sparsity,
+median p(target) reached. Appends one JSON line to benchmarks/results/fidelity.jsonl.
+
+Usage: nice -n 15 python benchmarks/fidelity_cf.py --models /tmp/fid/models [--n 90] [--steps 120] [--oracle PATH]
+"""
+import argparse, json, os, platform, subprocess, sys, time
+from pathlib import Path
+import numpy as np
+from synthview.trains import make_trains
+from synthview.classifier import load_classifier
+from synthview.vae import load_vae
+from synthview.attribution import target_counterfactuals
+
+p = argparse.ArgumentParser()
+p.add_argument('--models', required=True)
+p.add_argument('--n', type=int, default=90)
+p.add_argument('--steps', type=int, default=120)
+p.add_argument('--oracle', default=None)
+p.add_argument('--results', default='benchmarks/results/fidelity.jsonl')
+a = p.parse_args()
+root = Path(__file__).resolve().parent.parent
+clf, vae = load_classifier(Path(a.models)/'classifier.keras'), load_vae(Path(a.models)/'vae.keras')
+oracle = load_classifier(a.oracle) if a.oracle else None
+test = make_trains(a.n, size=76, seed=2)
+right = np.flatnonzero(clf.predict(test.canonical()) == test.labels)
+sel = test.subset(right); x = sel.canonical()
+settings = [dict(margin=0.2), dict(margin=0.0), dict(margin=0.0, lam=0.01, prior=0.0), dict(margin=0.0, on='decoded')]
+out = []
+for kw in settings:
+    t0 = time.perf_counter()
+    cf = target_counterfactuals(vae, clf, x, sel.labels, how='optimize', steps=a.steps, oracle=oracle, **kw)
+    per = {}
+    for c, name in list(enumerate(clf.class_names)) + [(None, 'all')]:
+        s = np.ones(len(sel), bool) if c is None else sel.labels == c
+        if not s.any(): continue
+        ok = cf.composite_found & s
+        med = lambda v: round(float(np.median(v[ok])), 4) if ok.any() else None
+        pt = cf.composite_probs[np.arange(len(cf.target)), cf.target]
+        per[name] = dict(n=int(s.sum()), found=round(float(cf.found[s].mean()), 4), composite_found=round(float(ok.sum() / s.sum()), 4),
+                         oracle_valid=round(float(np.nanmean(cf.valid[ok])), 4) if ok.any() and np.isfinite(cf.valid[ok]).any() else None,
+                         median_l1_pixels=med(cf.l1_pixels), median_l1_latent=med(cf.l1_latent), median_sparsity=med(cf.sparsity),
+                         median_p_target_composite=round(float(np.nanmedian(pt[s])), 4))
+    out.append(dict(settings={**kw, 'steps': a.steps}, seconds=round(time.perf_counter() - t0, 1), per_class=per))
+    print(json.dumps(out[-1]), flush=True)
+line = dict(benchmark='fidelity_counterfactuals', command=' '.join(['python'] + sys.argv),
+            git=subprocess.run(['git', 'rev-parse', 'HEAD'], capture_output=True, text=True, cwd=root).stdout.strip(),
+            machine=f"{platform.machine()}, {os.cpu_count()} CPUs (shared, nice 15)", explained=len(sel),
+            oracle=a.oracle or 'none (validity not measured)', runs=out)
+print(json.dumps(line), flush=True)
+with open(root/a.results, 'a') as f: f.write(json.dumps(line) + '\n')
