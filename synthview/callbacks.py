@@ -14,7 +14,7 @@ from .core import *
 from .data import ImageDataset
 from .classifier import Classifier, as_classifier, save_figure
 from .classifier import AtomicBackupAndRestore, EpochCSVLogger, check_run_folder, _remove_temporaries   # the run folder, shared by every trainer
-from .gan import WGANGP, GeneratorDecoder, build_generator, build_critic, latents_from_seeds
+from .gan import WGANGP, GeneratorDecoder, build_generator, build_critic, latents_from_seeds, guide_subset
 from .progan import ProGAN, ProgressiveGenerator, ProgressiveCritic, resolution_ladder
 from .metrics import hit_rate_from_probs, oracle_agreement_from_probs, _as_oracle
 
@@ -337,7 +337,7 @@ class ImageSummary(keras.callbacks.Callback):
 _RESUME_KEYS = ('image_shape', 'classifier', 'target', 'conditional', 'classes', 'batch_size', 'seed', 'latent_dim', 'generator_widths',
                 'critic_widths', 'n_critic', 'guidance_weight', 'gp_weight', 'learning_rate', 'gallery_seeds', 'gallery_classes',
                 'gallery_threshold', 'guidance_mode', 'guidance_cap', 'guidance_augment', 'guidance_warmup', 'guidance_ramp', 'gp_every',
-                'fresh_real', 'ema_beta', 'generator_learning_rate')
+                'fresh_real', 'ema_beta', 'generator_learning_rate', 'critic_sees')
 
 def _check_run_dir(run_dir, config, resume, keys=_RESUME_KEYS):
     "Refuse to overwrite a previous run; when resuming, insist on the same settings (those named in keys)."
@@ -371,11 +371,12 @@ def _run_callbacks(run_dir, config, gallery, image_summaries, callbacks) -> list
     return cbs
 
 # %% ../nbs/30_callbacks.ipynb #4d7b5b7f
-def train_gan(data:ImageDataset,         # training images (labels are not needed: the critic is unconditional)
+def train_gan(data:ImageDataset,         # training images (their labels are not used: see critic_sees)
               classifier=None,            # frozen Classifier (or Keras model / .keras path) to guide with; None: plain WGAN-GP
               *,
               target=None,                # guided class(es): index, name or a list
               conditional:bool=False,     # conditional generator, every (target) class guided
+              critic_sees:str='auto',     # 'guide': the critic sees the real images the classifier assigns to the target(s) (gan.guide_subset), through a projection critic on its labels when conditional; 'all': every image; 'auto': 'guide' for a guided unconditional GAN (when they fill a batch), else 'all'
               epochs:int=10,              # passes over the data (total, counting those of a resumed run)
               batch_size:int=64,          # global batch (split over a strategy's replicas)
               run_dir=None,               # run folder (gallery, logs, checkpoints, resume state); None: nothing written
@@ -414,6 +415,20 @@ def train_gan(data:ImageDataset,         # training images (labels are not neede
     n_rep = strategy.num_replicas_in_sync
     if batch_size % n_rep: raise ArgumentError.expected('batch_size', f"a multiple of the {n_rep} replicas", batch_size)
     per_step = batch_size * (check_int('n_critic', n_critic, 1) if fresh_real else 1)     # real images per generator step
+    sees = check_choice('critic_sees', critic_sees, ('auto', 'guide', 'all'))
+    if sees == 'guide' and clf is None: raise ArgumentError.expected('critic_sees', "'all' or 'auto' without a classifier (it chooses the real images)", "'guide'")
+    if sees == 'guide' and not conditional and target is None: raise ArgumentError.expected('target', "the class(es) whose real images the critic sees (critic_sees='guide')", 'None')
+    if sees != 'all' and clf is not None and (conditional or target is not None):
+        chosen = target if target is not None else list(range(clf.n_classes))
+        try: sub = guide_subset(data, clf, chosen)
+        except DataError:
+            if sees == 'guide': raise
+            sub = None
+        if sees == 'auto' and (conditional or sub is None or len(sub) < per_step): sees = 'all'   # measured for one-class runs; too few to fill a batch
+        else:
+            if len(sub) < per_step: raise DataError.expected('data', f"at least {per_step} real images the classifier assigns to {chosen} (critic_sees='guide')", f"{len(sub)} images")
+            data, sees = sub, 'guide'
+    elif sees == 'auto': sees = 'all'
     if len(data) < per_step: raise DataError.expected('data', f"at least batch_size={batch_size} images" + (f" x n_critic={n_critic} (fresh_real)" if fresh_real else ''), f"{len(data)} images")
     gal_seeds = None if (np.ndim(gallery_seeds) == 0 and gallery_seeds == 0) else gallery_seeds
     if oracle is not None and (gal_seeds is None or clf is None):
@@ -426,7 +441,7 @@ def train_gan(data:ImageDataset,         # training images (labels are not neede
     with strategy.scope():
         n_classes = clf.n_classes if (clf is not None and conditional) else None
         g = build_generator(data.shape, latent_dim, n_classes=n_classes, widths=generator_widths)
-        c = build_critic(data.shape, widths=critic_widths)
+        c = build_critic(data.shape, widths=critic_widths, n_classes=n_classes if sees == 'guide' else None)   # projection critic: conditional
         gan = WGANGP(g, c, classifier=clf, target=target, conditional=conditional, guidance_weight=guidance_weight,
                      guidance_mode=guidance_mode, guidance_cap=guidance_cap, guidance_augment=guidance_augment,
                      guidance_warmup=guidance_warmup, guidance_ramp=guidance_ramp, gp_weight=gp_weight, gp_every=gp_every,
@@ -446,9 +461,9 @@ def train_gan(data:ImageDataset,         # training images (labels are not neede
                   ema_beta=gan.ema_beta, learning_rate=lr, generator_learning_rate=generator_learning_rate, strategy=type(strategy).__name__,
                   replicas=n_rep, gallery_seeds=None if gallery is None else gallery.meta['seeds'],
                   gallery_classes=None if gallery is None else gallery.classes, gallery_threshold=None if gallery is None else gallery.threshold,
-                  oracle=None if gallery is None or gallery.oracle is None else gallery.oracle.name)   # not a resume key: it may change
+                  critic_sees=sees, oracle=None if gallery is None or gallery.oracle is None else gallery.oracle.name)   # oracle: not a resume key, it may change
     if run_dir is not None: _check_run_dir(run_dir, config, resume)
-    ds = data.to_tf(per_step, shuffle=True, seed=seed, labels=False, drop_remainder=True)   # fresh_real: n_critic minibatches a step
+    ds = data.to_tf(per_step, shuffle=True, seed=seed, labels=gan.critic_classes is not None, drop_remainder=True)   # fresh_real: n_critic minibatches a step
     cbs = _run_callbacks(run_dir, config, gallery, image_summaries, callbacks)
     hist = gan.fit(ds, epochs=epochs, callbacks=cbs, verbose=verbose, shuffle=False)   # the dataset shuffles itself
     if run_dir is not None:
