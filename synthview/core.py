@@ -223,35 +223,6 @@ def patch(f):
 # %% ../nbs/00_core.ipynb #5fd7a856
 STRATEGIES = ('default', 'mirrored', 'multiworker', 'tpu')
 
-def _keras_multiworker_fixes():
-    "Work around two places where Keras 3 fit() fails under MultiWorkerMirroredStrategy (installed once, by get_strategy('multiworker'))."
-    import tensorflow as tf
-    from keras.src import tree
-    from keras.src.backend.tensorflow import trainer as T
-    if getattr(T, '_synthview_multiworker_fixes', False): return
-    orig = T.reduce_per_replica
-    def reduce_per_replica(values, strategy, reduction):
-        # Keras reduces every per-replica output with axis=0, which fails on the scalar metric results of multi-worker training
-        if reduction in ('auto', 'mean') and T._collective_all_reduce_multi_worker(strategy):
-            def one(v):
-                local = strategy.experimental_local_results(v)[0] if T._is_per_replica_instance(v) else v
-                return strategy.reduce('MEAN', v, axis=0 if getattr(getattr(local, 'shape', None), 'rank', None) else None)
-            return tree.map_structure(one, values)
-        return orig(values, strategy, reduction)
-    def _maybe_symbolic_build(self, iterator=None, data_batch=None):
-        # Keras reduces a whole (images, labels) batch structure at once, eagerly, to learn the shapes: take a local batch instead
-        if self._distribute_strategy is None: return
-        if iterator is not None:
-            for _, _, it in iterator:
-                b = next(it)
-                data_batch = tree.map_structure(lambda x: self.distribute_strategy.experimental_local_results(x)[0]
-                                                if isinstance(x, tf.distribute.DistributedValues) else x, b)
-                break
-        with self.distribute_strategy.scope(): self._symbolic_build(data_batch=data_batch)
-    T.reduce_per_replica, T.TensorFlowTrainer._maybe_symbolic_build = reduce_per_replica, _maybe_symbolic_build
-    T._synthview_multiworker_fixes = True
-
-
 def get_strategy(name:str='default', # one of STRATEGIES
                  tpu:str|None=None,   # TPU address for 'tpu' (None: the one the runtime provides, e.g. Colab)
                 ):
@@ -261,7 +232,8 @@ def get_strategy(name:str='default', # one of STRATEGIES
     if name == 'default': return tf.distribute.get_strategy()
     if name == 'mirrored': return tf.distribute.MirroredStrategy()
     if name == 'multiworker':
-        _keras_multiworker_fixes()
+        from synthview.compat import keras_multiworker_fixes   # the one place that touches Keras internals
+        keras_multiworker_fixes()
         return tf.distribute.MultiWorkerMirroredStrategy()
     resolver = tf.distribute.cluster_resolver.TPUClusterResolver(tpu=tpu or '')
     tf.config.experimental_connect_to_cluster(resolver)

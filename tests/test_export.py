@@ -29,3 +29,15 @@ def test_export_leaves_no_diff(tmp_path):
                  if not filecmp.cmp(ROOT/'synthview'/f, lib/f, shallow=False)]
     assert not problems, ("synthview/ is not what nbdev_export makes of nbs/ (edit the notebooks, then run "
                           "nbdev_export):\n  " + "\n  ".join(problems))
+
+
+def test_keras_internals_only_in_compat():
+    "Keras internals (keras.src) are touched in one module, synthview.compat, whose notebook tests them."
+    import re
+    from conftest import ROOT
+    bad = []
+    for f in sorted((ROOT/'synthview').glob('*.py')):
+        if f.name in ('compat.py', '_modidx.py'): continue
+        for i, line in enumerate(f.read_text(encoding='utf-8').splitlines(), 1):
+            if re.search(r'\bkeras\.src\b', line) and not line.lstrip().startswith('#'): bad.append(f"{f.name}:{i}: {line.strip()}")
+    assert not bad, "keras.src outside synthview/compat.py:\n" + "\n".join(bad)
