@@ -4,7 +4,7 @@
 
 # %% ../nbs/03_classifier.ipynb #9f302bfb
 from __future__ import annotations
-import csv, json, math, os, shutil, tempfile, time, warnings
+import contextlib, csv, json, math, os, shutil, tempfile, time, warnings
 from pathlib import Path
 import numpy as np
 import tensorflow as tf
@@ -79,9 +79,13 @@ class Classifier:
                  output:str='auto',         # 'logits', 'probs' or 'auto' (read the last activation, else probe the model once)
                  batch_size:int=256,        # images per batch in probs/features
                  feature_layer:str|None=None, # layer whose output is `features`; None: 'features' or the penultimate
+                 differentiable:bool|None=None, # a callable is TensorFlow code gradients flow through; None: a Keras model is, a callable is probed once
                  name:str|None=None):       # a name for reports
         if not callable(model): raise ArgumentError.expected('model', 'a keras.Model or a callable mapping images to class scores', type(model).__name__)
         self.model, self.is_keras = model, isinstance(model, keras.Model)
+        if differentiable is not None and not isinstance(differentiable, (bool, np.bool_)): raise ArgumentError.expected('differentiable', 'True, False or None', differentiable)
+        if self.is_keras and differentiable is False: raise ArgumentError.expected('differentiable', 'True or None for a keras.Model (TensorFlow differentiates it)', 'False')
+        self.differentiable = True if self.is_keras else (None if differentiable is None else bool(differentiable))   # None: decided by the first probe
         self.input_range = resolve_range(input_range)
         self.output = check_choice('output', output, ('auto', 'logits', 'probs'))
         self.output_how = None if output == 'auto' else 'given'   # how `output` was decided: 'given', 'last layer <activation>' or 'probe'
@@ -116,7 +120,7 @@ class Classifier:
             kind = 'probs' if act == 'sigmoid' else _READ_ACTIVATIONS.get(act)
             if kind: self.output, self.output_how = kind, f"last layer {act}"
         self.feature_layer, self._features_model, self._features_tried = feature_layer, None, False
-        # Keras models run compiled; plain callables (maybe NumPy code) run eagerly
+        # Keras models run compiled; plain callables run eagerly (NumPy ones inside a compiled caller through tf.numpy_function)
         self._fn = tf.function(self._probs_and_logits, reduce_retracing=True) if self.is_keras else self._probs_and_logits
         if self.input_size is not None and self.channels is not None: self._settle((*self.input_size, self.channels))   # decide now, once
 
@@ -154,7 +158,7 @@ def prepare(self:Classifier, x):
 def _scores(self:Classifier, x, what:str='images'):
     "The model's raw scores (N, outputs) for canonical images `x`, as a tensor; when the model raises, a SynthviewError names what it was given."
     xm = self.prepare(x)
-    try: out = self.model(xm, training=False) if self.is_keras else self.model(xm)
+    try: out = self._call_model(xm)
     except (SynthviewError, MemoryError, tf.errors.ResourceExhaustedError): raise
     except Exception as e:
         takes = (f"a model taking what the adapter gives it, images (N, {self.input_size[0]}, {self.input_size[1]}, {self.channels or 'C'}) in {self.input_range}"
@@ -162,10 +166,31 @@ def _scores(self:Classifier, x, what:str='images'):
                                          "(pass input_size=(H, W) and channels= to have them resized to what it takes)")
         shape = tuple(None if d is None else int(d) for d in xm.shape)
         raise SynthviewError.expected(f"classifier {self.name!r}", takes, f"{type(e).__name__} on {what} of shape {shape}: {str(e)[:200]}") from e
+    return self._check_scores(out)
+
+@patch
+def _check_scores(self:Classifier, out):
+    "The model's output as a tensor, checked to be scores (N, outputs)."
     try: out = tf.convert_to_tensor(out)
     except (TypeError, ValueError) as e: raise ShapeError.expected(f"classifier {self.name!r} output", 'scores shaped (N, n_classes)', type(out).__name__) from e
     if out.shape.rank != 2 or (self._n_out is not None and out.shape[1] not in (None, self._n_out)):
         raise ShapeError.expected(f"classifier {self.name!r} output", f"scores shaped (N, {self._n_out or 'n_classes'})", out)
+    return out
+
+@patch
+def _numpy_call(self:Classifier, x:np.ndarray) -> np.ndarray:
+    "A forward-only callable on a NumPy batch; its scores as a NumPy array (a framework's CPU tensor converts)."
+    out = np.asarray(self.model(x))
+    return out if out.dtype.kind == 'f' else out.astype(np.float32)
+
+@patch
+def _call_model(self:Classifier, xm):
+    "The model on prepared images: a Keras model or TensorFlow code gets the tensor; a forward-only callable gets a NumPy array (inside a compiled function through tf.numpy_function, without gradients)."
+    if self.is_keras: return self.model(xm, training=False)
+    if self.differentiable: return self.model(xm)
+    if tf.executing_eagerly(): return self._numpy_call(np.asarray(xm))
+    out = tf.numpy_function(lambda a: self._numpy_call(a).astype(np.float32), [xm], tf.float32, name='forward_only_classifier')
+    out.set_shape([xm.shape[0], self._n_out])
     return out
 
 @patch
@@ -193,10 +218,15 @@ def _set_outputs(self:Classifier, n_out:int):
 @patch
 def _settle(self:Classifier, shape):
     "Decide, once, the number of outputs and (for output='auto') probabilities or logits, on the probe batch of canonical `shape` (H, W, C)."
-    if self._n_out is not None and self.output != 'auto': return
+    if self._n_out is not None and self.output != 'auto' and self.differentiable is not None: return
     if None in shape: raise ShapeError.expected('images', 'a known size (H, W, C) to probe the classifier with (or declare input_size=, channels= and output=)', str(shape))
-    with tf.init_scope():                          # eager, even while a tf.function is traced
-        out = self._scores(tf.constant(_probe_images(shape)), 'probe images')
+    if self.differentiable is None and not tf.executing_eagerly():   # first called while a tf.function is traced: TensorFlow code takes the symbolic tensor
+        try: self.differentiable = self.model(self.prepare(tf.zeros((1, *shape)))) is not None
+        except Exception: self.differentiable = False
+    with (contextlib.nullcontext() if tf.executing_eagerly() else tf.init_scope()):   # eager, even while a tf.function is traced (init_scope pauses tapes)
+        x = tf.constant(_probe_images(shape))
+        out = self._probe_gradient(x) if self.differentiable is None else None
+        if out is None: out = self._scores(x, 'probe images')
         tol, out = (2e-2 if out.dtype.size < 4 else 1e-3), tf.cast(out, tf.float64).numpy()   # float16/bfloat16 rows sum to 1 less exactly
     self._set_outputs(out.shape[1])
     if self.output != 'auto': return
@@ -204,6 +234,20 @@ def _settle(self:Classifier, shape):
     if kind is None: raise ArgumentError.expected('output', "'probs' (a sigmoid probability) or 'logits' (one logit) for a model with one output and no readable activation",
                                                   "output='auto' and probe scores all in [0, 1], which fits both")
     self.output, self.output_how = kind, 'probe'
+
+@patch
+def _probe_gradient(self:Classifier, x):
+    "Decide `differentiable` for a callable: call it on the probe tensor under a GradientTape; its scores when the call worked, else None (then it gets NumPy)."
+    self.differentiable = False
+    try:
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            out = self._check_scores(self.model(self.prepare(x)))
+            total = tf.reduce_sum(tf.cast(out, tf.float32))
+        self.differentiable = tape.gradient(total, x) is not None   # NumPy, PyTorch, JAX or remote code: no gradient reaches the images
+        return out
+    except SynthviewError: raise
+    except Exception: return None                  # it does not take tensors: it gets NumPy arrays from now on
 
 # %% ../nbs/03_classifier.ipynb #2bc4cf4b
 @patch
@@ -258,6 +302,22 @@ def features(self:Classifier, images, batch_size:int|None=None) -> np.ndarray:
                                       f"{type(self.model).__name__} without a layer graph" if self.feature_layer is None else f"no usable layer {self.feature_layer!r}")
     x = self._check_input(images)
     return self._batched(self._features_fn, x, batch_size).reshape(len(x), -1)
+
+# %% ../nbs/03_classifier.ipynb #b93e5d17
+@patch
+def require_gradients(self:Classifier,
+                      what:str,          # the tool that needs the gradients, for the message ('saliency', 'guidance', ...)
+                      shape=None):       # (H, W, C) of the canonical images it will pass, to probe a callable not called yet
+    "Raise an ArgumentError naming the alternatives when the classifier is forward-only (no gradient flows through it); returns the classifier."
+    if self.differentiable is None:
+        if shape is None: raise ArgumentError.expected(what, 'a classifier whose gradients can be checked (pass the image shape, call probs() once, or declare differentiable=)', f"{self.name!r}, a callable not called yet")
+        self._settle(tuple(int(s) for s in shape))
+    if not self.differentiable:
+        raise ArgumentError.expected(what, "a classifier TensorFlow can differentiate (a keras.Model, or a callable of TensorFlow ops)",
+                                     f"{self.name!r}, a forward-only callable (NumPy, PyTorch, JAX or remote code: no gradient reaches the images): "
+                                     "rebuild it as a Keras model, or use the forward-only tools, which take it as it is "
+                                     "(find_frontier, walk_to_boundary, class_map, counterfactual, generate_dataset, EpochGallery, hit_rate, oracle_agreement)")
+    return self
 
 # %% ../nbs/03_classifier.ipynb #3a619fd8
 def default_widths(input_shape) -> tuple:
