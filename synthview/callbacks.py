@@ -109,7 +109,8 @@ class EpochGallery(keras.callbacks.Callback):
         if self.dir is not None: self._write(rec)
 
 # %% ../nbs/30_callbacks.ipynb #38916714
-def _collect(self:EpochGallery, epoch:int, logs=None) -> dict:
+@patch
+def collect(self:EpochGallery, epoch:int, logs=None) -> dict:
     "Generate from the seeds, classify, keep the images assigned to the chosen classes (best first): one gallery record."
     if self.meta is None: self._setup()
     z = latents_from_seeds(self.seeds, self.meta['latent_dim'])
@@ -139,12 +140,12 @@ def _collect(self:EpochGallery, epoch:int, logs=None) -> dict:
     clean = {k: float(v) for k, v in (logs or {}).items() if np.ndim(v) == 0}
     name = _epoch_name(epoch)
     return dict(epoch=int(epoch), npz=name + '.npz', png=name + '.png', **stats, **judged, logs=clean, **arrays)
-EpochGallery.collect = _collect
 
 def _record(rec:dict) -> dict:
     "The JSON part of a gallery record."
     return {k: v for k, v in rec.items() if not isinstance(v, np.ndarray)}
 
+@patch
 def _grid(self:EpochGallery, rec) -> np.ndarray:
     "One picture: per chosen class, its kept images (best first) in rows of grid_columns; a blank row when none."
     h, w, c = self.meta['image_shape']
@@ -156,6 +157,7 @@ def _grid(self:EpochGallery, rec) -> np.ndarray:
         rows.append(image_grid(np.concatenate([x, pad]) if len(pad) else x, ncols=self.grid_columns, pad_value=128))
     return np.concatenate(rows)
 
+@patch
 def _write(self:EpochGallery, rec):
     "Write the epoch's arrays and grid, then the index (all atomic, in that order)."
     arrays = {k: rec[k] for k in ('images', 'seeds', 'classes', 'probs', 'all_probs')}
@@ -168,8 +170,6 @@ def _save_png(img, path):
     from PIL import Image
     with atomic_path(path, suffix='.tmp.png') as tmp:
         Image.fromarray(img[..., 0] if img.shape[-1] == 1 else img).save(tmp, format='PNG')
-
-EpochGallery._grid, EpochGallery._write = _grid, _write
 
 # %% ../nbs/30_callbacks.ipynb #af5ff81c
 @dataclass

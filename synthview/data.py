@@ -80,18 +80,19 @@ def _subset_index(n:int, idx) -> np.ndarray:
         raise ShapeError.expected('subset indices', f"integers in [0, {n - 1}]", idx)
     return idx
 
-def _subset(self:ImageDataset, idx) -> ImageDataset:
+@patch
+def subset(self:ImageDataset, idx) -> ImageDataset:
     "A new dataset with the images at `idx` (indices or a boolean mask)."
     idx = _subset_index(len(self), idx)
     return ImageDataset(self.images[idx], self.labels[idx], self.class_names,
                         _take(self.attributes, idx), _take(self.boxes, idx), self.name)
-ImageDataset.subset = _subset
 
-def _split(self:ImageDataset,
-           fraction:float=0.8,   # share of the images in the first part
-           seed:int|None=0,      # shuffling seed
-           stratify:bool=True,   # keep the class proportions in both parts
-          ) -> tuple:
+@patch
+def split(self:ImageDataset,
+          fraction:float=0.8,   # share of the images in the first part
+          seed:int|None=0,      # shuffling seed
+          stratify:bool=True,   # keep the class proportions in both parts
+         ) -> tuple:
     "Split into two datasets, `fraction` and `1 - fraction` of the images."
     fraction = check_float('fraction', fraction, 0, 1)
     r = rng(seed)
@@ -104,13 +105,13 @@ def _split(self:ImageDataset,
     if len(first) == 0 or len(second) == 0:
         raise DataError.expected('split', 'both parts non-empty', f"{len(first)} and {len(second)} images for fraction={fraction}")
     return self.subset(first), self.subset(second)
-ImageDataset.split = _split
 
-def _take_per_class(self:ImageDataset,
-                    n:int,                  # images to keep per class
-                    seed:int|None=0,        # which ones (random, reproducible)
-                    allow_fewer:bool=False, # keep all images of a class that has fewer than n, instead of raising
-                   ) -> ImageDataset:
+@patch
+def take_per_class(self:ImageDataset,
+                   n:int,                  # images to keep per class
+                   seed:int|None=0,        # which ones (random, reproducible)
+                   allow_fewer:bool=False, # keep all images of a class that has fewer than n, instead of raising
+                  ) -> ImageDataset:
     "A class-balanced subset with `n` images of every class."
     n = check_int('n', n, 1)
     r, idx = rng(seed), []
@@ -120,41 +121,40 @@ def _take_per_class(self:ImageDataset,
             raise DataError.expected('take_per_class', f"at least {n} images of class {name!r}", f"{len(g)} (pass allow_fewer=True to keep them all)")
         idx.append(r.permutation(g)[:n])
     return self.subset(np.sort(np.concatenate(idx)))
-ImageDataset.take_per_class = _take_per_class
 
-def _where_class(self:ImageDataset, *classes) -> ImageDataset:
+@patch
+def where_class(self:ImageDataset, *classes) -> ImageDataset:
     "The images of the given classes (names or indices); labels and class names are kept as they are."
     idx = [self.class_index(c) for c in classes]
     return self.subset(np.isin(self.labels, idx))
-ImageDataset.where_class = _where_class
 
-def _class_index(self:ImageDataset, c) -> int:
+@patch
+def class_index(self:ImageDataset, c) -> int:
     "The index of class `c`, given by name or index."
     if isinstance(c, (int, np.integer)) and not isinstance(c, bool):
         if 0 <= c < self.n_classes: return int(c)
         raise LabelError.expected('class', f"an index in [0, {self.n_classes - 1}] or one of {self.class_names}", int(c))
     return self.class_names.index(check_choice('class', str(c), self.class_names))
-ImageDataset.class_index = _class_index
 
 # %% ../nbs/01_data.ipynb #8718a563
-def _canonical(self:ImageDataset) -> np.ndarray:
+@patch
+def canonical(self:ImageDataset) -> np.ndarray:
     "All images as float32 in [-1, 1]."
     return to_canonical(self.images)
-ImageDataset.canonical = _canonical
 
-def _to_tf(self:ImageDataset,
-           batch_size:int=64,          # images per batch
-           shuffle:bool=True,          # reshuffle every epoch
-           seed:int|None=None,         # shuffle seed
-           labels:bool=True,           # yield (images, labels), else images only
-           one_hot:bool=False,         # labels as one-hot float vectors
-           repeat:bool=False,          # repeat forever (then pass steps_per_epoch to fit)
-           drop_remainder:bool=False,  # drop the last incomplete batch (GANs want equal batches)
-          ):
+@patch
+def to_tf(self:ImageDataset,
+          batch_size:int=64,          # images per batch
+          shuffle:bool=True,          # reshuffle every epoch
+          seed:int|None=None,         # shuffle seed
+          labels:bool=True,           # yield (images, labels), else images only
+          one_hot:bool=False,         # labels as one-hot float vectors
+          repeat:bool=False,          # repeat forever (then pass steps_per_epoch to fit)
+          drop_remainder:bool=False,  # drop the last incomplete batch (GANs want equal batches)
+         ):
     "A batched, shuffled, prefetched `tf.data.Dataset` of canonical float32 images (and labels)."
     return _batches(self.images, self.labels if labels else None, self.n_classes, check_int('batch_size', batch_size, 1), shuffle, seed,
                     one_hot, repeat, drop_remainder)
-ImageDataset.to_tf = _to_tf
 
 def _batches(source, labels, n_classes, batch_size, shuffle, seed, one_hot, repeat, drop_remainder, read=None):
     "The pipeline of `to_tf` over `source`: uint8 images, or indices that `read` turns into a uint8 batch (a streamed folder)."
@@ -172,11 +172,11 @@ def _batches(source, labels, n_classes, batch_size, shuffle, seed, one_hot, repe
     return ds.prefetch(tf.data.AUTOTUNE)
 
 # %% ../nbs/01_data.ipynb #80c64e4f
-def _save(self:ImageDataset, path) -> Path:
+@patch
+def save(self:ImageDataset, path) -> Path:
     "Save to a compressed `.npz` (atomic)."
     meta = dict(class_names=self.class_names, attributes=self.attributes, boxes=self.boxes, name=self.name)
     return atomic_save_npz(path, images=self.images, labels=self.labels, meta=np.array(json.dumps(meta)))
-ImageDataset.save = _save
 
 def _load(path) -> ImageDataset:
     "Load a dataset written by `ImageDataset.save`."
@@ -189,13 +189,14 @@ def _load(path) -> ImageDataset:
 ImageDataset.load = staticmethod(_load)
 
 # %% ../nbs/01_data.ipynb #90d41ff5
-def _show(self:ImageDataset,
-          n:int=16,            # images to show
-          ncols:int=8,         # per row
-          seed:int|None=0,     # which images (None: the first n)
-          size:float=1.3,      # inches per image
-          boxes:bool=False,    # draw the part boxes
-         ):
+@patch
+def show(self:ImageDataset,
+         n:int=16,            # images to show
+         ncols:int=8,         # per row
+         seed:int|None=0,     # which images (None: the first n)
+         size:float=1.3,      # inches per image
+         boxes:bool=False,    # draw the part boxes
+        ):
     "A matplotlib figure of `n` images with their class names."
     import matplotlib.pyplot as plt
     from matplotlib.patches import Rectangle
@@ -214,7 +215,6 @@ def _show(self:ImageDataset,
                 ax.add_patch(Rectangle((x0 - .5, y0 - .5), x1 - x0, y1 - y0, fill=False, lw=0.8, ec='red'))
     fig.tight_layout()
     return fig
-ImageDataset.show = _show
 
 # %% ../nbs/01_data.ipynb #d93247e7
 FASHION_MNIST_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat',

@@ -158,17 +158,20 @@ class VAE(keras.Model):
         return f"VAE({self.name}: {self.image_shape} <-> latent {self.latent_dim}, beta={self.beta:g}, {self.likelihood})"
 
 # %% ../nbs/12_vae.ipynb #32312a8a
+@patch
 def _images(self:VAE, z, training=False):
     "Canonical images 2 sigmoid(logits) - 1 for latent codes (tensors)."
     return 2.0 * tf.sigmoid(self.decoder(z, training=training)) - 1.0
 
-def _reconstruction_nll(self:VAE, x, logits):
+@patch
+def reconstruction_nll(self:VAE, x, logits):
     "-log p(x|z) per image in nats, for canonical images x and decoder logits, under the model's likelihood."
     u = (x + 1.0) / 2.0                                             # intensities in [0, 1]
     if self.likelihood == 'bernoulli': return bernoulli_nll(u, logits)
     return gaussian_nll(u, tf.sigmoid(logits), tf.constant(math.log(self.sigma), tf.float32))
 
-def _neg_elbo_terms(self:VAE, x, training=False, eps=None):
+@patch
+def neg_elbo_terms(self:VAE, x, training=False, eps=None):
     "Per-image (reconstruction NLL, KL) for canonical images x, with one reparameterised sample (noise `eps` or drawn)."
     mean, logvar = self.encoder(x, training=training)
     if eps is None: eps = keras.random.normal(tf.shape(mean), seed=self.seed_generator)
@@ -179,7 +182,8 @@ def _images_of(data):
     x = data[0] if isinstance(data, (tuple, list)) else data
     return tf.cast(x, tf.float32)
 
-def _train_step(self:VAE, data):
+@patch
+def train_step(self:VAE, data):
     "One gradient step on the mean of reconstruction + beta * KL over the batch (labels, if any, are ignored)."
     x = _images_of(data)
     n = tf.distribute.get_strategy().num_replicas_in_sync
@@ -191,20 +195,19 @@ def _train_step(self:VAE, data):
     self.optimizer.apply_gradients(zip(tape.gradient(scaled, variables), variables))
     return self._track(loss, rec, kl)
 
-def _test_step(self:VAE, data):
+@patch
+def test_step(self:VAE, data):
     "Measure the metrics on a batch without updating anything."
     rec, kl = self.neg_elbo_terms(_images_of(data), training=False)
     return self._track(tf.reduce_mean(rec + self.beta * kl), rec, kl)
 
+@patch
 def _track(self:VAE, loss, rec, kl):
     self.loss_tracker.update_state(loss)
     self.reconstruction_tracker.update_state(tf.reduce_mean(rec))
     self.kl_tracker.update_state(tf.reduce_mean(kl))
     self.neg_elbo_tracker.update_state(tf.reduce_mean(rec + kl))
     return {m.name: m.result() for m in self.metrics}
-
-VAE._images, VAE.reconstruction_nll, VAE.neg_elbo_terms = _images, _reconstruction_nll, _neg_elbo_terms
-VAE.train_step, VAE.test_step, VAE._track = _train_step, _test_step, _track
 
 # %% ../nbs/12_vae.ipynb #d4daab1a
 def build_vae(image_shape=(28, 28, 1), # (H, W, C) of the canonical images
@@ -219,6 +222,7 @@ def build_vae(image_shape=(28, 28, 1), # (H, W, C) of the canonical images
                build_decoder(image_shape, latent_dim, widths=widths, hidden=hidden), beta=beta, **kwargs)
 
 # %% ../nbs/12_vae.ipynb #ad39902e
+@patch
 def _check_z(self:VAE, z, name='z'):
     z = np.asarray(z.numpy() if hasattr(z, 'numpy') else z)
     if z.ndim == 1 and z.shape[0] == self.latent_dim: z = z[None]
@@ -227,45 +231,49 @@ def _check_z(self:VAE, z, name='z'):
     if not np.issubdtype(z.dtype, np.number) or not np.isfinite(z).all(): raise RangeError.expected(name, 'finite numbers', z)
     return z.astype(np.float32)
 
+@patch
 def _batches(self:VAE, fn, x):
     outs = [fn(tf.constant(x[i:i + self.batch_size])) for i in range(0, len(x), self.batch_size)]
     if isinstance(outs[0], (tuple, list)): return tuple(np.concatenate([np.asarray(o[k]) for o in outs]) for k in range(len(outs[0])))
     return np.concatenate([np.asarray(o) for o in outs])
 
-def _encode_stats(self:VAE, images) -> tuple:
+@patch
+def encode_stats(self:VAE, images) -> tuple:
     "Posterior (mean, logvar), each (N, latent_dim), for canonical images."
     x = check_images(images, size=self.image_shape[:2], channels=self.image_shape[2])
     return self._batches(self._encode_fn, x)
 
-def _encode(self:VAE, images) -> np.ndarray:
+@patch
+def encode(self:VAE, images) -> np.ndarray:
     "Latent codes (posterior means, (N, latent_dim)) of canonical images: the Encoder interface."
     return self.encode_stats(images)[0]
 
-def _decode(self:VAE, z):
+@patch
+def decode(self:VAE, z):
     "Canonical images for latent codes (N, latent_dim): NumPy in, NumPy out; a tensor in, a differentiable tensor out."
     if tf.is_tensor(z):
         if z.shape.rank != 2 or z.shape[-1] != self.latent_dim: raise ShapeError.expected('z', f"latent codes (N, {self.latent_dim})", z)
         return self._images(tf.cast(z, tf.float32))
     return self._batches(self._decode_fn, self._check_z(z))
 
-def _reconstruct(self:VAE, images) -> np.ndarray:
+@patch
+def reconstruct(self:VAE, images) -> np.ndarray:
     "Decoded posterior means of canonical images."
     return self.decode(self.encode(images))
 
-def _sample(self:VAE,
-            n:int,                # images to draw
-            seed=None):           # int or np.random.Generator (None: fresh entropy)
+@patch
+def sample(self:VAE,
+           n:int,                # images to draw
+           seed=None):           # int or np.random.Generator (None: fresh entropy)
     "n images decoded from prior draws z ~ N(0, I)."
     return self.decode(rng(seed).standard_normal((check_int('n', n, 1), self.latent_dim)).astype(np.float32))
 
-VAE._check_z, VAE._batches, VAE.encode_stats, VAE.encode, VAE.decode = _check_z, _batches, _encode_stats, _encode, _decode
-VAE.reconstruct, VAE.sample = _reconstruct, _sample
-
 # %% ../nbs/12_vae.ipynb #3fa359d8
-def _neg_elbo(self:VAE,
-              images,             # canonical images
-              n_samples:int=1,    # draws of z per image
-              seed:int=0) -> np.ndarray:
+@patch
+def neg_elbo(self:VAE,
+             images,             # canonical images
+             n_samples:int=1,    # draws of z per image
+             seed:int=0) -> np.ndarray:
     "-ELBO per image in nats (reconstruction NLL + KL), averaged over `n_samples` draws of z."
     x = check_images(images, size=self.image_shape[:2], channels=self.image_shape[2])
     n_samples, r = check_int('n_samples', n_samples, 1), rng(seed)
@@ -278,10 +286,10 @@ def _neg_elbo(self:VAE,
         total += np.concatenate([np.asarray(self._elbo_fn(tf.constant(x[i:i + self.batch_size]), tf.constant(eps[i:i + self.batch_size])))
                                  for i in range(0, len(x), self.batch_size)])
     return total / n_samples
-VAE.neg_elbo = _neg_elbo
 
 # %% ../nbs/12_vae.ipynb #127c9e70
-def _get_config(self:VAE):
+@patch
+def get_config(self:VAE):
     "Networks and hyperparameters, for saving."
     return dict(name=self.name, encoder=keras.saving.serialize_keras_object(self.encoder),
                 decoder=keras.saving.serialize_keras_object(self.decoder), beta=self.beta, likelihood=self.likelihood,
@@ -293,18 +301,19 @@ def _from_config(cls, config):
     e, d = (keras.saving.deserialize_keras_object(config.pop(k)) for k in ('encoder', 'decoder'))
     return cls(e, d, **config)
 
-def _save_own_variables(self:VAE, store):
+@patch
+def save_own_variables(self:VAE, store):
     "Keras' own variables plus the seed state (Keras does not save SeedGenerator states by itself)."
     keras.Model.save_own_variables(self, store)
     store['seed_generator_state'] = np.asarray(self.seed_generator.state)
 
-def _load_own_variables(self:VAE, store):
+@patch
+def load_own_variables(self:VAE, store):
     keys = list(store.keys())
     if 'seed_generator_state' in keys: self.seed_generator.state.assign(np.asarray(store['seed_generator_state']))
     keras.Model.load_own_variables(self, {k: store[k] for k in keys if k != 'seed_generator_state'})
 
-VAE.get_config, VAE.from_config = _get_config, _from_config
-VAE.save_own_variables, VAE.load_own_variables = _save_own_variables, _load_own_variables
+VAE.from_config = _from_config
 
 def save_vae(vae:VAE, path) -> Path:
     "Save a VAE to a `.keras` file atomically."

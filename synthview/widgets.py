@@ -348,6 +348,7 @@ class LatentInterpolator(_View):
         (self._new_pair if sources[0] == 'random' else self._update_path)()     # errors in the arguments raise here
 
 # %% ../nbs/40_widgets.ipynb #c7433d6d
+@patch
 def _on_endpoints(self:LatentInterpolator, change):
     if self._hold: return
     c = self.controls
@@ -357,6 +358,7 @@ def _on_endpoints(self:LatentInterpolator, change):
         with self._holding(): c[f'nth_{side}'].max = n - 1; c[f'nth_{side}'].value = 0
     self._safe(self._update_path)
 
+@patch
 def _new_pair(self:LatentInterpolator):
     "Draw two random endpoints from the prior (the 'random' source)."
     self._random = self.rng.standard_normal((2, self.probe.latent_dim)).astype(np.float32)
@@ -364,11 +366,13 @@ def _new_pair(self:LatentInterpolator):
         with self._holding(): self.controls['source'].value = 'random'
     self._update_path()
 
+@patch
 def _data_index(self:LatentInterpolator, side:str) -> int:
     "Index into data of endpoint 'a' or 'b' (its class and image no.)."
     c = self.controls
     return int(np.flatnonzero(self.data.labels == c[f'class_{side}'].value)[c[f'nth_{side}'].value])
 
+@patch
 def _endpoints(self:LatentInterpolator):
     "The two endpoint codes of the current source."
     src = self.controls['source'].value
@@ -381,6 +385,7 @@ def _endpoints(self:LatentInterpolator):
     if getattr(self, '_random', None) is None: self._random = self.rng.standard_normal((2, self.probe.latent_dim)).astype(np.float32)
     return list(self._random)
 
+@patch
 def _update_path(self:LatentInterpolator):
     "New endpoints or method: the overview, the end classes, the 50/50 point; then the current t."
     self.method = self.controls['method'].value
@@ -406,10 +411,8 @@ def _update_path(self:LatentInterpolator):
     self.controls['jump'].disabled = self.frontier_t is None
     self._render()
 
-LatentInterpolator._on_endpoints, LatentInterpolator._new_pair, LatentInterpolator._data_index = _on_endpoints, _new_pair, _data_index
-LatentInterpolator._endpoints, LatentInterpolator._update_path = _endpoints, _update_path
-
 # %% ../nbs/40_widgets.ipynb #b1f97caf
+@patch
 def _render(self:LatentInterpolator):
     "Show the path at the slider's t (one compiled decode + classify)."
     if self.z0 is None: return
@@ -429,16 +432,16 @@ def _render(self:LatentInterpolator):
     self._value = dict(t=t, z=ip.z[0], image=ip.images[0], probs=p, predicted=n[int(p.argmax())], method=self.method,
                        z0=self.z0, z1=self.z1, class_a=n[a], class_b=n[b], frontier_t=self.frontier_t)
 
-def _jump_to_frontier(self:LatentInterpolator):
+@patch
+def jump_to_frontier(self:LatentInterpolator):
     "Move the slider to the 50/50 point (if the path has one)."
     if self.frontier_t is not None: self.controls['t'].value = self.frontier_t
 
-def _interp_repr(self:LatentInterpolator):
+@patch
+def __repr__(self:LatentInterpolator):
     v = self._value
     return (f"LatentInterpolator({self.controls['source'].value}, {self.method}: t={v.get('t', 0):.3f} {v.get('predicted')}; "
             f"50/50 at {'-' if self.frontier_t is None else round(self.frontier_t, 3)})")
-
-LatentInterpolator._render, LatentInterpolator.jump_to_frontier, LatentInterpolator.__repr__ = _render, _jump_to_frontier, _interp_repr
 
 # %% ../nbs/40_widgets.ipynb #14b303c2
 def _class_idx(c, names, name) -> int:
@@ -515,7 +518,8 @@ class FrontierExplorer(_View):
         else: self.compute()
 
 # %% ../nbs/40_widgets.ipynb #ff4bd504
-def _fe_compute(self:FrontierExplorer):
+@patch
+def compute(self:FrontierExplorer):
     "Search frontier points between the chosen classes (on real images with data, else on prior draws)."
     c = self.controls
     a, b, n, method = c['class_a'].value, c['class_b'].value, c['n_pairs'].value, c['method'].value
@@ -527,7 +531,8 @@ def _fe_compute(self:FrontierExplorer):
         fr = find_frontier(self.probe, None, za, zb, a, b, method=method)
     self._show(fr)
 
-def _fe_show(self:FrontierExplorer, fr:Frontier):
+@patch
+def _show(self:FrontierExplorer, fr:Frontier):
     "Browse the frontier `fr`: the overview of its points and the slider over them."
     self.frontier, self._found = fr, np.flatnonzero(fr.found)
     c, n = self.controls, self.names
@@ -549,7 +554,8 @@ def _fe_show(self:FrontierExplorer, fr:Frontier):
         self._overview.width = str(self._grid.shape[1])
     self._render()
 
-def _fe_render(self:FrontierExplorer):
+@patch
+def _render(self:FrontierExplorer):
     "Show the selected frontier point: its image, probabilities and the path A -> point -> B."
     fr, n = self.frontier, self.names
     if fr is None: return
@@ -581,10 +587,9 @@ def _fe_render(self:FrontierExplorer):
     self._overview.value = _png(g)
     self._value = dict(index=i, point=pos, t=t, z=fr.z[i], image=fr.images[i], probs=p, class_a=n[a], class_b=n[b], path=path)
 
-def _fe_repr(self:FrontierExplorer):
+@patch
+def __repr__(self:FrontierExplorer):
     return f"FrontierExplorer({self.frontier!r}; point {self._value.get('point')})"
-
-FrontierExplorer.compute, FrontierExplorer._show, FrontierExplorer._render, FrontierExplorer.__repr__ = _fe_compute, _fe_show, _fe_render, _fe_repr
 
 # %% ../nbs/40_widgets.ipynb #47a6e850
 class EpochGalleryViewer(_View):
@@ -646,7 +651,8 @@ class EpochGalleryViewer(_View):
         self._render()
 
 # %% ../nbs/40_widgets.ipynb #7b766920
-def _gv_render(self:EpochGalleryViewer):
+@patch
+def _render(self:EpochGalleryViewer):
     "Show the chosen class at the chosen epoch: its images, probabilities, seeds, and the marked acceptance curve."
     g, e, cl = self.gallery, int(self.controls['epoch'].value), int(self.controls['cls'].value)
     ims, seeds, probs = g.best(e, cl, self.n)
@@ -666,11 +672,10 @@ def _gv_render(self:EpochGalleryViewer):
                        n_generated=rec['n_generated'][i], acceptance=acc, mean_prob=mp,
                        oracle=rec.get('oracle') if judged else None, oracle_agreement=oa, fooling_gap=gap)
 
-def _gv_repr(self:EpochGalleryViewer):
+@patch
+def __repr__(self:EpochGalleryViewer):
     v = self._value
     return f"EpochGalleryViewer({self.gallery.path}: epoch {v.get('epoch')} of {self.gallery.epochs}, {v.get('class_name')}, {len(v.get('images', []))} images)"
-
-EpochGalleryViewer._render, EpochGalleryViewer.__repr__ = _gv_render, _gv_repr
 
 # %% ../nbs/40_widgets.ipynb #ab8bc71d
 class ClassMapExplorer(_View):
@@ -748,7 +753,8 @@ class ClassMapExplorer(_View):
         self._safe(self._render)
 
 # %% ../nbs/40_widgets.ipynb #a0f11422
-def _cm_render(self:ClassMapExplorer):
+@patch
+def _render(self:ClassMapExplorer):
     "Show the point (u, v): marker on the map, decoded image, probabilities."
     u, v = float(self.controls['u'].value), float(self.controls['v'].value)
     z = self.plane.to_latent([u], [v])
@@ -761,8 +767,7 @@ def _cm_render(self:ClassMapExplorer):
     self._status.value = f"u = {u:.3f}, v = {v:.3f}: <b>{html.escape(self.names[k])}</b> {p[k]:.3f}"
     self._value = dict(u=u, v=v, z=z[0], image=x[0], probs=p, predicted=self.names[k])
 
-def _cm_repr(self:ClassMapExplorer):
+@patch
+def __repr__(self:ClassMapExplorer):
     v = self._value
     return f"ClassMapExplorer({self.cmap!r}; point u={v.get('u', 0):.3f}, v={v.get('v', 0):.3f}: {v.get('predicted')})"
-
-ClassMapExplorer._render, ClassMapExplorer.__repr__ = _cm_render, _cm_repr
