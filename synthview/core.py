@@ -10,10 +10,10 @@ import numpy as np
 
 # %% auto #0
 __all__ = ['RANGES', 'STRATEGIES', 'SynthviewError', 'ShapeError', 'RangeError', 'LabelError', 'DataError', 'ArgumentError',
-           'DivergenceError', 'describe', 'check_choice', 'check_int', 'check_float', 'set_seed', 'rng',
-           'resolve_range', 'convert_range', 'to_canonical', 'to_uint8', 'check_images', 'image_grid', 'atomic_path',
-           'atomic_write_bytes', 'atomic_write_text', 'atomic_write_json', 'atomic_save_npz', 'sanitize_name', 'patch',
-           'get_strategy', 'split_cpu']
+           'DivergenceError', 'describe', 'BackendError', 'keras_backend', 'check_backend', 'check_choice', 'check_int',
+           'check_float', 'set_seed', 'rng', 'resolve_range', 'convert_range', 'to_canonical', 'to_uint8',
+           'check_images', 'image_grid', 'atomic_path', 'atomic_write_bytes', 'atomic_write_text', 'atomic_write_json',
+           'atomic_save_npz', 'sanitize_name', 'patch', 'get_strategy', 'split_cpu']
 
 # %% ../nbs/00_core.ipynb #ae5d79dd
 class SynthviewError(Exception):
@@ -40,6 +40,30 @@ def describe(x) -> str:
         return f"array of shape {tuple(int(d) if d is not None else None for d in x.shape)} and dtype {np.dtype(getattr(x.dtype, 'as_numpy_dtype', x.dtype)).name}"
     r = repr(x)
     return r if len(r) <= 80 else r[:77] + '...'
+
+# %% ../nbs/00_core.ipynb #f3b1d9a1
+class BackendError(SynthviewError, ImportError): "Keras runs on another backend than TensorFlow, which synthview needs."
+
+def keras_backend() -> str:
+    "The backend Keras uses (once imported) or will use: KERAS_BACKEND, else keras.json's, else 'tensorflow'; Keras is not imported."
+    import sys
+    k = sys.modules.get('keras')
+    if k is not None and hasattr(k, 'config'): return k.config.backend()
+    if os.environ.get('KERAS_BACKEND'): return os.environ['KERAS_BACKEND']
+    home = os.path.expanduser('~')
+    home = os.environ.get('KERAS_HOME') or os.path.join(home if os.access(home, os.W_OK) else '/tmp', '.keras')
+    try: return str(json.loads(Path(home, 'keras.json').read_text()).get('backend', 'tensorflow'))
+    except (OSError, ValueError, AttributeError): return 'tensorflow'
+
+def check_backend():
+    "Raise BackendError (one line) unless Keras runs on TensorFlow."
+    b = keras_backend()
+    if b != 'tensorflow':
+        raise BackendError(f"synthview needs Keras' TensorFlow backend, got {b!r}: unset KERAS_BACKEND or set KERAS_BACKEND=tensorflow "
+                           "(and 'backend' in keras.json) before importing synthview; a JAX or PyTorch model still works as a NumPy "
+                           "callable wrapped by Classifier, for the forward-only tools")
+
+check_backend()
 
 # %% ../nbs/00_core.ipynb #62fb5c3e
 def check_choice(name:str, # the argument's name
