@@ -91,12 +91,13 @@ def test_gallery_of_a_trained_gan_and_the_metrics(setup, tmp_path):
                  build_critic((SIZE, SIZE, 1), widths=TINY['critic_widths']), n_critic=1, seed=0)
     gan.compile()
     data = toy_data(32, SIZE)
-    gan.fit(data.to_tf(16, shuffle=False).map(lambda x, y: x), epochs=1, verbose=0)   # a tiny trained GAN
+    gan.fit(data.to_tf(16, shuffle=False).map(lambda x, y: x), epochs=1, verbose=0, shuffle=False)   # a tiny trained GAN
     gal = EpochGallery(tmp_path/'run', classifier=np_clf, seeds=24, threshold=0.0)
     gal.set_model(gan); gal.on_train_begin()
     rec = gal.collect(1); gal.on_epoch_end(0)
-    ref = EpochGallery(classifier=keras_clf, seeds=24, threshold=0.0); ref.set_model(gan)
+    ref = EpochGallery(classifier=keras_clf, oracle=np_clf, seeds=24, threshold=0.0); ref.set_model(gan)   # and as the oracle
     want = ref.collect(1)
+    assert want['oracle'] == 'numpy_halves' and want['oracle_agreement'] == [1.0, 1.0], want['oracle_agreement']
     assert sum(rec['n_generated']) == 48 and sum(rec['accepted']) == 24      # two classes, every image assigned to one
     np.testing.assert_array_equal(rec['seeds'], want['seeds']); np.testing.assert_array_equal(rec['classes'], want['classes'])
     np.testing.assert_allclose(rec['all_probs'], want['all_probs'], atol=1e-5)
@@ -118,7 +119,8 @@ def test_generate_dataset(setup, tmp_path):
     ds = generate_dataset(dec, tmp_path/'np', np_clf, n_per_class=5, min_confidence=0.9, frontier_pairs=[('left', 'right')],
                           n_frontier=3, frontier_tol=0.02, batch_size=32, verbose=0)
     ref = generate_dataset(dec, tmp_path/'keras', keras_clf, n_per_class=5, min_confidence=0.9, frontier_pairs=[('left', 'right')],
-                           n_frontier=3, frontier_tol=0.02, batch_size=32, verbose=0)
+                           n_frontier=3, frontier_tol=0.02, batch_size=32, verbose=0, oracle=np_clf, oracle_threshold=0.9)
+    assert ref.oracle == 'numpy_halves' and all(v['oracle_agreement'] == 1.0 for v in ref.acceptance.values()), ref.acceptance
     assert ds.counts == ref.counts and ds.counts['left'] == 5 and ds.counts['right'] == 5, ds.counts
     key = lambda r: (r['file'], r['label'], r['kind'], r['latent_seed'])
     assert [key(r) for r in ds.rows] == [key(r) for r in ref.rows]
@@ -195,3 +197,21 @@ def test_every_import_path_is_refused_in_one_line():
     for code in ('import synthview', 'from synthview.classifier import Classifier'):
         p = _import_under_jax(code)
         assert p.returncode == 1 and p.stderr.strip().splitlines()[-1].startswith('synthview.core.BackendError: ' + MESSAGE), (code, p.stderr[-1500:])
+
+
+def test_compiled_gan_steps_run_a_forward_only_watcher_and_oracle(setup):
+    "Watch-only guidance (weight 0) and evaluate()'s oracle run the classifier inside compiled train and test steps."
+    from synthview.gan import WGANGP, build_generator, build_critic
+    from _gan_helpers import toy_data, TINY
+    np_clf, keras_clf, _ = setup
+    gan = WGANGP(build_generator((SIZE, SIZE, 1), TINY['latent_dim'], widths=TINY['generator_widths']),
+                 build_critic((SIZE, SIZE, 1), widths=TINY['critic_widths']), classifier=np_clf, target='left', guidance_weight=0.0, n_critic=1, seed=0)
+    gan.compile()
+    ds = toy_data(32, SIZE).to_tf(16, shuffle=False).map(lambda x, y: x)
+    n0 = len(CALLS)
+    h = gan.fit(ds, epochs=1, verbose=0, shuffle=False).history
+    assert len(CALLS) > n0 and 0 <= h['target_share'][-1] <= 1 and np.isfinite(h['critic_loss'][-1])
+    gan.classifier, gan.oracle = keras_clf, np_clf
+    n0 = len(CALLS)
+    ev = gan.evaluate(ds, verbose=0, return_dict=True)
+    assert len(CALLS) > n0 and ev['fooling_gap'] == 0.0 and 0 <= ev['oracle_hit_rate'] <= 1   # the oracle is the guide in NumPy
