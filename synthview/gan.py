@@ -476,6 +476,36 @@ def _image_gradient(self:GuidedGAN, tape, fake, g_loss, nll, nll_mean):
         g_guide = g_guide * tf.reshape(keep, [-1] + [1] * (len(fake.shape) - 1))
     return g_critic + scale * g_guide, tf.cast(scale, tf.float32)
 
+@patch
+def _judge_samples(self:GuidedGAN, fake, mask):
+    "evaluate(): the guide's verdict on generated images (the image itself, no augmentation), and the oracle's if there is one."
+    logits = tf.cast(self.classifier.log_probs(fake), tf.float32)
+    m = tf.broadcast_to(tf.cast(mask, tf.float32), tf.shape(logits))
+    nll, p = guidance_nll(logits, m), tf.nn.softmax(logits)
+    said = tf.argmax(logits, -1)
+    in_target = tf.reduce_sum(tf.one_hot(said, self.n_classes) * m, -1)
+    hit = in_target * tf.cast(tf.reduce_max(p, -1) >= 0.9, tf.float32)   # the guide's hits at p >= 0.9, as the metrics count them
+    for t, v in zip(self.guidance_trackers, [tf.reduce_mean(nll), tf.reduce_mean(in_target), tf.reduce_mean(tf.reduce_sum(p * m, -1)), 0.0]):
+        t.update_state(v)
+    self.evaluation_trackers[0].update_state(tf.reduce_mean(hit))
+    if self.oracle is not None:                                       # the oracle: the target class at p >= 0.5
+        po = tf.nn.softmax(tf.cast(self.oracle.log_probs(fake), tf.float32))
+        sure = tf.cast(tf.reduce_max(po, -1) >= 0.5, tf.float32)
+        ohit = tf.reduce_sum(tf.one_hot(tf.argmax(po, -1), self.n_classes) * m, -1) * sure
+        same = tf.cast(tf.equal(tf.argmax(po, -1), said), tf.float32) * sure
+        self.evaluation_trackers[1].update_state(tf.reduce_mean(ohit))
+        self.evaluation_trackers[2].update_state(tf.reduce_mean(hit * (1.0 - same)))   # the guide accepts, the oracle does not
+
+@patch
+def _evaluation_logs(self:GuidedGAN) -> dict:
+    "evaluate()'s logs: every metric, the oracle's only when there is one."
+    return {m.name: m.result() for m in self.metrics if m not in self.evaluation_trackers[1:] or self.oracle is not None}
+
+@patch
+def _training_logs(self:GuidedGAN) -> dict:
+    "fit()'s logs: the metrics a training step updates (not evaluate()'s verdicts)."
+    return {m.name: m.result() for m in self.metrics if m not in self.evaluation_trackers}
+
 # %% ../nbs/10_gan.ipynb #46578f3a
 @keras.saving.register_keras_serializable('synthview')
 class WGANGP(GuidedGAN):
@@ -633,7 +663,7 @@ def train_step(self:WGANGP, data):
     self.generator_loss_tracker.update_state(out[0])
     if self.guided:
         for t, v in zip(self.guidance_trackers, out[1:]): t.update_state(v)
-    return {m.name: m.result() for m in self.metrics if m not in self.evaluation_trackers}
+    return self._training_logs()
 
 @patch
 def test_step(self:WGANGP, data):
@@ -653,24 +683,8 @@ def test_step(self:WGANGP, data):
     gp = gradient_penalty(critic, real, fake, alpha, self.gp_epsilon)
     for t, v in zip([self.critic_loss_tracker, self.gp_tracker, self.w_tracker, self.generator_loss_tracker],
                     [w_loss + self.gp_weight * gp, gp, -w_loss, wasserstein_generator_loss(fake_scores)]): t.update_state(v)
-    if self.guided:
-        logits = tf.cast(self.classifier.log_probs(fake), tf.float32)    # the image itself, no augmentation
-        m = tf.broadcast_to(tf.cast(mask, tf.float32), tf.shape(logits))
-        nll, p = guidance_nll(logits, m), tf.nn.softmax(logits)
-        said = tf.argmax(logits, -1)
-        in_target = tf.reduce_sum(tf.one_hot(said, self.n_classes) * m, -1)
-        hit = in_target * tf.cast(tf.reduce_max(p, -1) >= 0.9, tf.float32)   # the guide's hits at p >= 0.9, as the metrics count them
-        for t, v in zip(self.guidance_trackers, [tf.reduce_mean(nll), tf.reduce_mean(in_target), tf.reduce_mean(tf.reduce_sum(p * m, -1)), 0.0]):
-            t.update_state(v)
-        self.evaluation_trackers[0].update_state(tf.reduce_mean(hit))
-        if self.oracle is not None:                                       # the oracle: the target class at p >= 0.5
-            po = tf.nn.softmax(tf.cast(self.oracle.log_probs(fake), tf.float32))
-            sure = tf.cast(tf.reduce_max(po, -1) >= 0.5, tf.float32)
-            ohit = tf.reduce_sum(tf.one_hot(tf.argmax(po, -1), self.n_classes) * m, -1) * sure
-            same = tf.cast(tf.equal(tf.argmax(po, -1), said), tf.float32) * sure
-            self.evaluation_trackers[1].update_state(tf.reduce_mean(ohit))
-            self.evaluation_trackers[2].update_state(tf.reduce_mean(hit * (1.0 - same)))   # the guide accepts, the oracle does not
-    return {m.name: m.result() for m in self.metrics if m not in self.evaluation_trackers[1:] or self.oracle is not None}
+    if self.guided: self._judge_samples(fake, mask)
+    return self._evaluation_logs()
 
 # %% ../nbs/10_gan.ipynb #82176f23
 @patch

@@ -426,7 +426,7 @@ class ProGAN(GuidedGAN):
     @property
     def metrics(self):
         own = [getattr(self, f'{n}_tracker') for n in ('critic_loss', 'gp', 'drift', 'w_distance', 'generator_loss')]
-        return own + (self.guidance_trackers if self.guided else [])
+        return own + (self.guidance_trackers + self.evaluation_trackers if self.guided else [])
 
     def call(self, inputs, training=False):
         "Images at the current phase and alpha (the phase's resolution) from latents (and one-hot labels)."
@@ -561,7 +561,7 @@ def _train_step_at(self:ProGAN, data, phase:int):
     after = self._alpha_tensor(self.images_shown.value, phase)          # where the schedule is now, within this phase
     self.alpha_variable.assign(after)
     for t, v in zip(self.metrics, (c_loss, gp, drift, w) + out): t.update_state(v)
-    logs = {m.name: m.result() for m in self.metrics}
+    logs = self._training_logs()
     logs.update(phase=tf.constant(float(phase)), alpha=after, kimg=tf.cast(self.images_shown.value, tf.float32) / 1000)
     return logs
 
@@ -595,6 +595,44 @@ def _make_train_function(self:ProGAN, force:bool=False):
     return train_function
 
 ProGAN._enter_phase, ProGAN.make_train_function = _enter_phase, _make_train_function
+
+def _test_step_at(self:ProGAN, data, phase:int):
+    "evaluate() at a phase: the critic's losses on held-out full-size real images (seen as at that phase), nothing updated; the guide's (and oracle's) verdict on as many generated images."
+    if self.guided and self.classifier is None:
+        raise ArgumentError.expected('classifier', 'a classifier for a guided GAN (set gan.classifier = ...)', 'None')
+    real = data[0] if isinstance(data, (tuple, list)) else data
+    if tuple(real.shape[1:]) != self.image_shape: raise ShapeError.expected('images', f"full-size images {self.image_shape}", real)
+    n, _ = _replica()
+    b = tf.shape(real)[0]
+    alpha = tf.cast(self.alpha_variable, tf.float32)                     # where training left the fade
+    real = self.real_at(tf.cast(real, tf.float32), phase, alpha)
+    z, y, mask = self._sample(b)
+    fake = self.generate_at(z if y is None else [z, y], phase, alpha)
+    score = lambda x, training=False: self.score_at(x, phase, alpha, training=training)
+    real_scores, fake_scores = score(real), score(fake)
+    w_loss = wasserstein_critic_loss(real_scores, fake_scores)
+    gp = gradient_penalty(score, real, fake, _my_slice(keras.random.uniform((b * n, 1, 1, 1), seed=self.seed_generator), b), self.gp_epsilon)
+    drift = drift_penalty(real_scores)
+    for t, v in zip(self.metrics, (w_loss + self.gp_weight * gp + self.drift_weight * drift, gp, drift, -w_loss,
+                                   wasserstein_generator_loss(fake_scores))): t.update_state(v)
+    if self.guided: self._judge_samples(upsample(fake, self.ladder[-1] // self.ladder[phase]), mask)   # at full size, as the gallery
+    logs = self._evaluation_logs()
+    logs.update(phase=tf.constant(float(phase)), alpha=alpha, kimg=tf.cast(self.images_shown.value, tf.float32) / 1000)
+    return logs
+
+def _make_test_function(self:ProGAN, force:bool=False):
+    "A test function that runs the compiled evaluation step of the phase training reached (one tf.function per phase)."
+    if self.test_function is not None and not force: return self.test_function
+    steps = {}
+    def test_function(iterator):
+        phase = int(self.phase_variable.numpy())
+        if phase not in steps: steps[phase] = self._make_function(functools.partial(self._test_step_at, phase=phase))
+        return steps[phase](iterator)
+    self.test_function = test_function
+    return test_function
+
+ProGAN._test_step_at, ProGAN.make_test_function = _test_step_at, _make_test_function
+ProGAN.test_step = lambda self, data: self._test_step_at(data, int(self.phase_variable.numpy()))
 
 # %% ../nbs/11_progan.ipynb #45131dfd
 class _LiveFade(keras.layers.Layer):
