@@ -476,7 +476,9 @@ def load_generator(run_dir, label=None) -> GeneratorDecoder:
     "The trained generator of a run folder as a Decoder (a conditional one with its class fixed by `label`)."
     f = Path(run_dir)/'generator.keras'
     if not f.is_file(): raise DataError.expected('run_dir', 'a finished run folder with generator.keras', repr(str(run_dir)))
-    return GeneratorDecoder(keras.saving.load_model(f, safe_mode=True, compile=False), label)
+    try: model = keras.saving.load_model(f, safe_mode=True, compile=False)
+    except Exception as e: raise DataError.expected(str(f), 'a generator .keras file loadable in safe mode', f"{type(e).__name__}: {str(e)[:300]}") from None
+    return GeneratorDecoder(model, label)
 
 # %% ../nbs/30_callbacks.ipynb #e32523a6
 def _as_gallery(g) -> Gallery: return g if isinstance(g, Gallery) else load_gallery(g)
