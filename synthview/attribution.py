@@ -158,6 +158,7 @@ def saliency(classifier,             # a Classifier (or anything as_classifier t
     "Gradient of f with respect to the pixels (Simonyan et al. 2014)."
     t0 = time.perf_counter()
     clf, x, t, probs = _setup(classifier, images, target)
+    clf.require_gradients('saliency', x.shape[1:])
     score, bs = check_choice('score', score, SCORES), check_int('batch_size', batch_size, 1)
     g, f = _gradients(clf, score, x, t, bs)
     return _attribution(g, 'saliency', t, score, reduce, probs, clf.class_names, t0, f_image=f)
@@ -177,6 +178,7 @@ def smoothgrad(classifier,            # a Classifier
     "Gradients averaged over n noisy copies of each image (Smilkov et al. 2017)."
     t0 = time.perf_counter()
     clf, x, t, probs = _setup(classifier, images, target)
+    clf.require_gradients('smoothgrad', x.shape[1:])
     score, bs = check_choice('score', score, SCORES), check_int('batch_size', batch_size, 1)
     n, sd, r = check_int('n', n, 1), 2.0 * check_float('noise', noise, 0), rng(seed)
     owner = np.repeat(np.arange(len(x)), n)
@@ -316,6 +318,7 @@ def integrated_gradients(classifier,                # a Classifier
     "Integrated gradients (Sundararajan et al. 2017) from a baseline, with the completeness check and more steps where it fails."
     t0 = time.perf_counter()
     clf, x, t, probs = _setup(classifier, images, target)
+    clf.require_gradients('integrated_gradients', x.shape[1:])
     score, bs = check_choice('score', score, SCORES), check_int('batch_size', batch_size, 1)
     steps = check_int('steps', steps, 1)
     max_steps = check_int('max_steps', max_steps, steps)
@@ -590,6 +593,7 @@ def saturation_paths(classifier,            # a Classifier
                      **kwargs) -> Saturation:   # make_baselines arguments (blur_sigma, seed, references...)
     "The target probability along the pixel path and the latent path from the baseline to each image."
     clf, x, t, probs = _setup(classifier, images, target)
+    clf.require_gradients('saturation_paths', x.shape[1:])
     decoder = vae if decoder is None else decoder
     steps, bs = check_int('steps', steps, 2), check_int('batch_size', batch_size, 1)
     name = check_choice('baseline', baseline, BASELINES) if isinstance(baseline, str) else 'custom'

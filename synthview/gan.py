@@ -348,11 +348,8 @@ class GuidedGAN(keras.Model):
     def classifier(self, clf):
         if clf is None:
             self.__dict__['_classifier'] = None; self._retrace(); return
-        clf = as_classifier(clf)
-        try: p = clf.probs(np.zeros((1, *self.image_shape), np.float32))      # it must take the generator's images
-        except Exception as e: raise ArgumentError.expected('classifier', f"a classifier taking images {self.image_shape}", f"{type(e).__name__}: {str(e)[:200]}") from None
-        k = p.shape[1]
-        if self.n_classes is not None and k != self.n_classes: raise LabelError.expected('classifier', f"{self.n_classes} classes", f"{k} classes")
+        clf = self._checked_judge('classifier', clf)
+        if self.guidance_weight > 0: clf.require_gradients('guidance', self.image_shape)   # watching (weight 0) needs none
         self.__dict__['_classifier'] = clf    # untracked: never a sub-layer, never trained or checkpointed
         self._retrace()
 
@@ -365,12 +362,16 @@ class GuidedGAN(keras.Model):
     def oracle(self, clf):
         if clf is None:
             self.__dict__['_oracle'] = None; self._retrace(); return
+        self.__dict__['_oracle'] = self._checked_judge('oracle', clf)        # untracked, like the classifier
+        self._retrace()
+
+    def _checked_judge(self, name, clf):
+        "A classifier (the guide or the oracle) that takes the generator's images and has the GAN's classes."
         clf = as_classifier(clf)
         try: k = clf.probs(np.zeros((1, *self.image_shape), np.float32)).shape[1]
-        except Exception as e: raise ArgumentError.expected('oracle', f"a classifier taking images {self.image_shape}", f"{type(e).__name__}: {str(e)[:200]}") from None
-        if self.n_classes is not None and k != self.n_classes: raise LabelError.expected('oracle', f"{self.n_classes} classes", f"{k} classes")
-        self.__dict__['_oracle'] = clf        # untracked, like the classifier
-        self._retrace()
+        except Exception as e: raise ArgumentError.expected(name, f"a classifier taking images {self.image_shape}", f"{type(e).__name__}: {str(e)[:200]}") from None
+        if self.n_classes is not None and k != self.n_classes: raise LabelError.expected(name, f"{self.n_classes} classes", f"{k} classes")
+        return clf
 
     def _retrace(self):
         "Forget the compiled train / test functions: they captured the previous classifier or oracle."

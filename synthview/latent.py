@@ -1026,6 +1026,7 @@ def optimize_counterfactuals(encoder,                 # an Encoder; a VAE is als
     decoder = encoder if decoder is None else decoder
     if not callable(getattr(encoder, 'encode', None)): raise ArgumentError.expected('encoder', 'an Encoder: an object with encode(images) returning latent codes (a VAE)', type(encoder).__name__)
     probe = latent_probe(decoder, classifier)
+    probe.classifier.require_gradients('optimize_counterfactuals', probe.image_shape)
     d, names, K = probe.latent_dim, probe.class_names, probe.n_classes
     x = np.asarray(images.numpy() if hasattr(images, 'numpy') else images)
     x = check_images(x[None] if x.ndim == 3 else x, 'images', size=probe.image_shape[:2], channels=probe.image_shape[2])

@@ -544,16 +544,19 @@ def _alpha_tensor(self:ProGAN, shown, phase:int):
     if phase == 0: return tf.constant(1.0)
     return tf.clip_by_value(tf.cast(shown - self.fade_start(phase), tf.float32) / self.fade_images, 0.0, 1.0)
 
-def _train_step_at(self:ProGAN, data, phase:int):
-    "One step at a phase: n_critic critic updates then one generator update on one batch of full-size real images."
+def _full_batch(self:ProGAN, data):
+    "The full-size real images of a fit() / evaluate() batch (float32), the replicas and this replica's batch size."
     if self.guided and self.classifier is None:
         raise ArgumentError.expected('classifier', 'a classifier for a guided GAN (set gan.classifier = ...)', 'None')
     real = data[0] if isinstance(data, (tuple, list)) else data
     if tuple(real.shape[1:]) != self.image_shape: raise ShapeError.expected('images', f"full-size images {self.image_shape}", real)
-    n, _ = _replica()
-    b = tf.shape(real)[0]
+    return tf.cast(real, tf.float32), _replica()[0], tf.shape(real)[0]
+
+def _train_step_at(self:ProGAN, data, phase:int):
+    "One step at a phase: n_critic critic updates then one generator update on one batch of full-size real images."
+    real, n, b = self._full_batch(data)
     alpha = self._alpha_tensor(self.images_shown.value, phase)
-    real = self.real_at(tf.cast(real, tf.float32), phase, alpha)
+    real = self.real_at(real, phase, alpha)
     for _ in range(self.n_critic): c_loss, gp, drift, w = self.critic_step(real, phase, alpha)
     out = self.generator_step(b, phase, alpha)
     if self.generator_ema is not None: self._update_ema()
@@ -570,7 +573,7 @@ def _train_step(self:ProGAN, data):
     return self._train_step_at(data, self.schedule()[0])
 
 ProGAN.critic_step, ProGAN.generator_step, ProGAN._update_ema = _critic_step, _generator_step, _update_ema
-ProGAN._alpha_tensor, ProGAN._train_step_at, ProGAN.train_step = _alpha_tensor, _train_step_at, _train_step
+ProGAN._alpha_tensor, ProGAN._full_batch, ProGAN._train_step_at, ProGAN.train_step = _alpha_tensor, _full_batch, _train_step_at, _train_step
 
 # %% ../nbs/11_progan.ipynb #a0d45050
 def _enter_phase(self:ProGAN) -> int:
@@ -598,14 +601,9 @@ ProGAN._enter_phase, ProGAN.make_train_function = _enter_phase, _make_train_func
 
 def _test_step_at(self:ProGAN, data, phase:int):
     "evaluate() at a phase: the critic's losses on held-out full-size real images (seen as at that phase), nothing updated; the guide's (and oracle's) verdict on as many generated images."
-    if self.guided and self.classifier is None:
-        raise ArgumentError.expected('classifier', 'a classifier for a guided GAN (set gan.classifier = ...)', 'None')
-    real = data[0] if isinstance(data, (tuple, list)) else data
-    if tuple(real.shape[1:]) != self.image_shape: raise ShapeError.expected('images', f"full-size images {self.image_shape}", real)
-    n, _ = _replica()
-    b = tf.shape(real)[0]
+    real, n, b = self._full_batch(data)
     alpha = tf.cast(self.alpha_variable, tf.float32)                     # where training left the fade
-    real = self.real_at(tf.cast(real, tf.float32), phase, alpha)
+    real = self.real_at(real, phase, alpha)
     z, y, mask = self._sample(b)
     fake = self.generate_at(z if y is None else [z, y], phase, alpha)
     score = lambda x, training=False: self.score_at(x, phase, alpha, training=training)

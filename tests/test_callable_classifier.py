@@ -144,19 +144,17 @@ def test_gradient_tools_refuse_it_with_the_alternatives(setup):
         with pytest.raises(ArgumentError, match='TensorFlow can differentiate'): tool(np_clf, x)
 
 
-# The gradient tools below live in notebooks this test does not own: each should call `clf.require_gradients(what, shape)`
-# first (issue 18, item 1). Strict xfail: when the call lands, these pass, and the marker must go.
+# Every gradient tool calls `clf.require_gradients(what, shape)` first (issue 18, item 1), so a forward-only classifier
+# is refused with a message that names the alternative.
 NAMES_ALTERNATIVE = 'use the forward-only tools'
 
 
-@pytest.mark.xfail(strict=True, reason="attribution (nbs/22_attribution.ipynb) refuses with its own message, which names no alternative")
 def test_attribution_names_the_alternative(setup):
     from synthview import attribution
     np_clf, _, dec = setup
     with pytest.raises(Exception, match=NAMES_ALTERNATIVE): attribution.saliency(np_clf, dec.decode(np.zeros((2, D), np.float32)))
 
 
-@pytest.mark.xfail(strict=True, reason="gan.GuidedGAN (nbs/10_gan.ipynb) takes a forward-only guide; fit() then fails with 'None values not supported'")
 def test_guided_gan_refuses_a_forward_only_guide(setup):
     from synthview.gan import WGANGP, build_generator, build_critic
     from _gan_helpers import TINY
@@ -166,7 +164,6 @@ def test_guided_gan_refuses_a_forward_only_guide(setup):
                build_critic((SIZE, SIZE, 1), widths=TINY['critic_widths']), classifier=np_clf, target=0)
 
 
-@pytest.mark.xfail(strict=True, reason="latent.optimize_counterfactuals (nbs/20_latent.ipynb) runs with None gradients and silently finds nothing")
 def test_optimize_counterfactuals_refuses_a_forward_only_classifier(setup):
     from synthview.latent import optimize_counterfactuals
     from synthview.vae import build_vae
@@ -192,7 +189,6 @@ def test_a_non_tensorflow_backend_is_refused_in_one_line():
     assert 'ModuleNotFoundError' not in p.stderr and 'import keras' not in p.stderr, p.stderr[-2000:]   # refused before Keras is imported
 
 
-@pytest.mark.xfail(strict=True, reason="synthview/__init__.py does not import core, so `import synthview` and modules that import keras before .core (classifier) fail on Keras' own 'No module named jax'")
 def test_every_import_path_is_refused_in_one_line():
     for code in ('import synthview', 'from synthview.classifier import Classifier'):
         p = _import_under_jax(code)
