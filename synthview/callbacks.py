@@ -418,17 +418,17 @@ def train_gan(data:ImageDataset,         # training images (their labels are not
     sees = check_choice('critic_sees', critic_sees, ('auto', 'guide', 'all'))
     if sees == 'guide' and clf is None: raise ArgumentError.expected('critic_sees', "'all' or 'auto' without a classifier (it chooses the real images)", "'guide'")
     if sees == 'guide' and not conditional and target is None: raise ArgumentError.expected('target', "the class(es) whose real images the critic sees (critic_sees='guide')", 'None')
-    if sees != 'all' and clf is not None and (conditional or target is not None):
+    if sees == 'auto':                       # measured for guided one-class (and several-class) runs, not yet for conditional ones
+        sees = 'auto' if (clf is not None and not conditional and target is not None) else 'all'
+    if sees != 'all':
         chosen = target if target is not None else list(range(clf.n_classes))
         try: sub = guide_subset(data, clf, chosen)
         except DataError:
             if sees == 'guide': raise
             sub = None
-        if sees == 'auto' and (conditional or sub is None or len(sub) < per_step): sees = 'all'   # measured for one-class runs; too few to fill a batch
-        else:
-            if len(sub) < per_step: raise DataError.expected('data', f"at least {per_step} real images the classifier assigns to {chosen} (critic_sees='guide')", f"{len(sub)} images")
-            data, sees = sub, 'guide'
-    elif sees == 'auto': sees = 'all'
+        if sub is not None and len(sub) >= per_step: data, sees = sub, 'guide'
+        elif sees == 'guide': raise DataError.expected('data', f"at least {per_step} real images the classifier assigns to {chosen} (critic_sees='guide')", f"{len(sub)} images")
+        else: sees = 'all'                   # 'auto': too few of the classifier's images to fill a batch
     if len(data) < per_step: raise DataError.expected('data', f"at least batch_size={batch_size} images" + (f" x n_critic={n_critic} (fresh_real)" if fresh_real else ''), f"{len(data)} images")
     gal_seeds = None if (np.ndim(gallery_seeds) == 0 and gallery_seeds == 0) else gallery_seeds
     if oracle is not None and (gal_seeds is None or clf is None):

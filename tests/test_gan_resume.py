@@ -22,8 +22,8 @@ SCRIPT = textwrap.dedent('''
         def on_epoch_begin(self, epoch, logs=None):
             with open(events, 'a') as f: f.write(f"{os.getpid()} begin {epoch}\\n")
             time.sleep(pause)
-    gan, hist = train_gan(toy_data(), toy_classifier(), target='right', epochs=epochs, batch_size=32, run_dir=run,
-                          callbacks=[Marker()], gallery_seeds=16, verbose=0, **TINY)
+    gan, hist = train_gan(toy_data(), toy_classifier(), target='right', epochs=epochs, batch_size=32, run_dir=run,   # every image:
+                          critic_sees='all', callbacks=[Marker()], gallery_seeds=16, verbose=0, **TINY)            # 4 steps an epoch
     print(json.dumps(dict(epochs_run=len(hist['critic_loss']), generator_steps=int(gan.generator_optimizer.iterations),
                           critic_steps=int(gan.critic_optimizer.iterations))))
 ''')
