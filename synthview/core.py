@@ -11,9 +11,9 @@ import numpy as np
 # %% auto #0
 __all__ = ['RANGES', 'STRATEGIES', 'SynthviewError', 'ShapeError', 'RangeError', 'LabelError', 'DataError', 'ArgumentError',
            'DivergenceError', 'describe', 'BackendError', 'keras_backend', 'check_backend', 'check_choice', 'check_int',
-           'check_float', 'set_seed', 'rng', 'resolve_range', 'convert_range', 'to_canonical', 'to_uint8',
-           'check_images', 'image_grid', 'atomic_path', 'atomic_write_bytes', 'atomic_write_text', 'atomic_write_json',
-           'atomic_save_npz', 'sanitize_name', 'patch', 'get_strategy', 'split_cpu']
+           'check_float', 'resolve_classes', 'set_seed', 'rng', 'resolve_range', 'convert_range', 'to_canonical',
+           'to_uint8', 'check_images', 'image_grid', 'atomic_path', 'atomic_write_bytes', 'atomic_write_text',
+           'atomic_write_json', 'atomic_save_npz', 'sanitize_name', 'patch', 'get_strategy', 'split_cpu']
 
 # %% ../nbs/00_core.ipynb #ae5d79dd
 class SynthviewError(Exception):
@@ -95,6 +95,38 @@ def check_float(name:str, value, lo:float|None=None, hi:float|None=None) -> floa
     if not np.isfinite(v) or (lo is not None and v < lo) or (hi is not None and v > hi):
         raise RangeError.expected(name, f"a finite number in [{'-inf' if lo is None else lo}, {'inf' if hi is None else hi}]", v)
     return v
+
+# %% ../nbs/00_core.ipynb #a59b11e1
+def resolve_classes(classes,              # an index or a name, or a list of them; None: `allowed` (or every class)
+                    names=None,           # the class names (None: indices only)
+                    n_classes:int|None=None, # the number of classes (None: len(names))
+                    *,
+                    name:str='classes',   # the argument's name, for the messages
+                    allowed=None,         # the classes that may be chosen (None: all)
+                    sort:bool=False,      # sorted indices (else the order given); duplicates are dropped either way
+                   ) -> list:
+    "Class indices from an index, a name or a list of them, checked against the names, the count and the allowed ones."
+    n = n_classes if n_classes is not None else (len(names) if names is not None else None)
+    if classes is None:
+        if allowed is None and n is None: raise LabelError.expected(name, 'classes (an index or name, or a list)', 'None')
+        out = list(allowed) if allowed is not None else list(range(n))
+    else:
+        items = list(classes) if isinstance(classes, (list, tuple, range, np.ndarray)) else [classes]
+        out = []
+        for c in items:
+            if isinstance(c, str):
+                if names is None: raise LabelError.expected(name, 'class indices (class names need a classifier)', repr(c))
+                out.append(list(names).index(check_choice(name, c, list(names))))
+            elif isinstance(c, (bool, np.bool_)) or not isinstance(c, (int, np.integer)):
+                raise LabelError.expected(name, 'class indices or names', classes)
+            elif n is not None and not 0 <= int(c) < n: raise LabelError.expected(name, f"class indices in [0, {n - 1}]", int(c))
+            else: out.append(int(c))
+        out = list(dict.fromkeys(out))
+        if allowed is not None and not set(out) <= set(allowed):
+            show = (lambda cs: [names[c] for c in cs]) if names is not None else list
+            raise LabelError.expected(name, f"classes the source can draw: {show(allowed)}", show([c for c in out if c not in allowed]))
+    if not out: raise LabelError.expected(name, 'at least one class', 'none')
+    return sorted(out) if sort else out
 
 # %% ../nbs/00_core.ipynb #b99e5d5b
 def set_seed(seed:int): # one seed for Python, NumPy and TensorFlow/Keras

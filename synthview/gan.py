@@ -241,21 +241,6 @@ def _my_slice(x, b):
     n, rid = _replica()
     return x if n == 1 else x[rid * b:(rid + 1) * b]
 
-def _resolve_classes(target, n_classes, names):
-    "Target class indices (sorted, unique) from an index, a name or a list of them."
-    items = list(target) if isinstance(target, (list, tuple, np.ndarray, range)) else [target]
-    if not items: raise LabelError.expected('target', 'at least one class', target)
-    out = []
-    for t in items:
-        if isinstance(t, str):
-            if names is None: raise LabelError.expected('target', 'class indices (class names need a classifier)', repr(t))
-            out.append(names.index(check_choice('target', t, names)))
-        else:
-            if isinstance(t, (bool, np.bool_)) or not isinstance(t, (int, np.integer)): raise LabelError.expected('target', 'class indices or names', target)
-            if not 0 <= int(t) < n_classes: raise LabelError.expected('target', f"class indices in [0, {n_classes - 1}]", int(t))
-            out.append(int(t))
-    return sorted(set(out))
-
 def _augment_options(augment):
     "augment_images arguments from True/False or a dict of them (checked now, not at the first step)."
     if augment is False or augment is None: return None
@@ -318,7 +303,7 @@ class GuidedGAN(keras.Model):
         if target is not None and self.n_classes is None:
             raise ArgumentError.expected('target', 'a classifier to guide with (or n_classes=, attaching one later)', 'no classifier')
         names = clf.class_names if clf is not None else None
-        self.classes = (_resolve_classes(target, self.n_classes, names) if target is not None
+        self.classes = (resolve_classes(target, names, self.n_classes, name='target', sort=True) if target is not None
                         else list(range(self.n_classes)) if self.conditional else None)
         self.target = None if target is None else (self.classes[0] if len(self.classes) == 1 and not isinstance(target, (list, tuple, np.ndarray, range)) else list(self.classes))
         if clf is not None and self.classes is None:
@@ -693,7 +678,7 @@ def decoder(self:WGANGP, label=None, *, ema:bool|None=None) -> GeneratorDecoder:
     "A Decoder over the generator (its EMA when there is one, unless ema=False); `label` fixes a conditional GAN's class."
     if label is not None and isinstance(label, str):
         names = self.classifier.class_names if self.classifier is not None else None
-        label = _resolve_classes(label, self.n_classes, names)[0]
+        label = resolve_classes(label, names, self.n_classes, name='label')[0]
     if ema and self.generator_ema is None: raise ArgumentError.expected('ema', 'False or None for a GAN without an EMA generator (ema_beta=None)', ema)
     cache = self.__dict__.setdefault('_decoders', {})     # one per label: each holds a compiled function
     use_ema = self.generator_ema is not None and ema is not False
@@ -752,7 +737,7 @@ def guide_subset(data,                 # ImageDataset of real images (its labels
     "The real images the classifier assigns to the target class(es), labelled with its verdict: the data for a critic."
     if not isinstance(data, ImageDataset): raise ArgumentError.expected('data', 'an ImageDataset', type(data).__name__)
     clf = as_classifier(classifier)
-    classes = _resolve_classes(target, clf.n_classes, clf.class_names)
+    classes = resolve_classes(target, clf.class_names, clf.n_classes, name='target', sort=True)
     threshold = check_float('threshold', threshold, 0, 1)
     batch_size = check_int('batch_size', batch_size, 1)
     pred, top = np.empty(len(data), np.int64), np.empty(len(data), np.float32)

@@ -224,21 +224,6 @@ def _accept_sorted(probs, need, min_conf):
     return out, len(probs)
 
 # %% ../nbs/31_generate.ipynb #6e27c6cf
-def _resolve_classes(classes, names, allowed):
-    if classes is None: out = list(allowed) if allowed is not None else list(range(len(names)))
-    else:
-        items = classes if isinstance(classes, (list, tuple, range, np.ndarray)) else [classes]
-        out = []
-        for c in items:
-            if isinstance(c, str): out.append(names.index(check_choice('classes', c, names)))
-            elif isinstance(c, (int, np.integer)) and not isinstance(c, bool) and 0 <= c < len(names): out.append(int(c))
-            else: raise LabelError.expected('classes', f"class names or indices in [0, {len(names) - 1}]", c)
-        out = list(dict.fromkeys(out))
-        if allowed is not None and not set(out) <= set(allowed):
-            raise LabelError.expected('classes', f"classes the source can draw: {[names[c] for c in allowed]}", [names[c] for c in out if c not in allowed])
-    if not out: raise LabelError.expected('classes', 'at least one class', 'none')
-    return out
-
 def _split_total(total, k):
     return [total // k + (i < total % k) for i in range(k)]
 
@@ -249,7 +234,7 @@ def _resolve_pairs(pairs, names, classes):
     for p in pairs:
         a, b = (p.split(':') if isinstance(p, str) else p) if (isinstance(p, str) and ':' in p) or not isinstance(p, str) else (p, None)
         if b is None: raise ArgumentError.expected('frontier_pairs', "pairs of classes, e.g. [('Shirt', 'T-shirt/top')] or 'Shirt:Coat'", repr(p))
-        ab = _resolve_classes([a.strip() if isinstance(a, str) else a, b.strip() if isinstance(b, str) else b], names, None)
+        ab = resolve_classes([a.strip() if isinstance(a, str) else a, b.strip() if isinstance(b, str) else b], names)
         if len(ab) != 2: raise LabelError.expected('frontier_pairs', 'two different classes per pair', repr(p))
         out.append(tuple(ab))
     return list(dict.fromkeys(out))
@@ -514,7 +499,7 @@ def generate_dataset(source,                     # see as_source: a (conditional
     names = clf.class_names
     min_conf, seed = check_float('min_confidence', min_confidence, 0, 1), check_int('seed', seed, 0, 2**31 - 1)
     batch_size, max_tries = check_int('batch_size', batch_size, 1), check_float('max_tries', max_tries, 1)
-    cls = _resolve_classes(classes, names, src.classes)
+    cls = resolve_classes(classes, names, name='classes', allowed=src.classes)
     if n_per_class is not None and total is not None: raise ArgumentError.expected('n_per_class, total', 'one of them', 'both')
     want = ([check_int('n_per_class', n_per_class, 0)] * len(cls) if n_per_class is not None else
             _split_total(check_int('total', total, 0), len(cls)) if total is not None else [100] * len(cls))

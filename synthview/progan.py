@@ -12,7 +12,7 @@ from .core import *
 from .classifier import Classifier, as_classifier
 from .losses import (gradient_penalty, guidance_loss, wasserstein_critic_loss, wasserstein_generator_loss,
                               guidance_loss_from_nll, _check_cap)
-from .gan import (WGANGP, GuidedGAN, GeneratorDecoder, latents_from_seeds, ema_update, _replica, _my_slice, _resolve_classes,
+from .gan import (WGANGP, GuidedGAN, GeneratorDecoder, latents_from_seeds, ema_update, _replica, _my_slice,
                            _augment_options)
 
 # %% auto #0
@@ -670,7 +670,7 @@ def _decoder(self:ProGAN, label=None, *, phase:int|None=None, full_size:bool=Tru
     "A Decoder over the generator at the current phase (or `phase`); for a conditional GAN, `label` fixes the class (name or index)."
     if label is not None and isinstance(label, str):
         names = self.classifier.class_names if self.classifier is not None else None
-        label = _resolve_classes(label, self.n_classes, names)[0]
+        label = resolve_classes(label, names, self.n_classes, name='label')[0]
     p = self.phase if phase is None else check_int('phase', phase, 0, self.n_phases - 1)
     mk = (p, p == self.phase, bool(full_size), ema)          # the model at the current phase reads alpha live
     models = self.__dict__.setdefault('_generator_models', {})
