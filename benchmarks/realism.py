@@ -41,7 +41,7 @@ p.add_argument('--target', default='Sneaker')
 p.add_argument('--n-eval', type=int, default=1000)
 p.add_argument('--seed', type=int, default=0)
 p.add_argument('--subset', action='store_true', help="the critic sees only the real images the guide assigns to the target(s) (gan.guide_subset)")
-p.add_argument('--projection', action='store_true', help="conditional GAN with a projection critic on the guide's labels of the real images (--subset implied); trained with WGANGP.fit and Keras' BackupAndRestore")
+p.add_argument('--projection', action='store_true', help="conditional GAN with a projection critic on the guide's labels of the real images (--subset implied): train_gan(conditional=True, critic_sees='guide')")
 p.add_argument('--eval-every', type=int, default=0, help='evaluate when this many more real images were seen (0: every epoch)')
 a = p.parse_args()
 root = Path(a.root); root.mkdir(parents=True, exist_ok=True)
@@ -94,33 +94,17 @@ def run():
     if a.subset:                      # the guide's own target class(es) among the real images
         from synthview.gan import guide_subset
         data = guide_subset(data, guide, list(range(guide.n_classes)) if cfg.get('conditional') else tgt)
-    ipe = len(data)
-    epochs = max(1, round(a.images / ipe))
-    run_dir = root/'runs'/a.name
-    kw = dict(target=tgt, epochs=epochs, batch_size=64, seed=a.seed, generator_widths=(64, 32), critic_widths=(32, 64), verbose=2,
-              gallery_seeds=64)
+    kw = dict(target=tgt, batch_size=64, seed=a.seed, generator_widths=(64, 32), critic_widths=(32, 64), verbose=2, gallery_seeds=64,
+              critic_sees='guide' if a.subset else 'all')   # the subset above is the guide's already; train_gan keeps it (conditional: its labels)
     kw.update(cfg)
+    per_step = kw['batch_size'] * (kw.get('n_critic', 5) if kw.get('fresh_real') else 1)
+    ipe = len(data) // per_step * per_step                      # real images per epoch: whole steps only
+    epochs = kw['epochs'] = max(1, round(a.images / ipe))
+    run_dir = root/'runs'/a.name
     if kw.get('conditional'): kw.pop('target')
-    import inspect
-    if 'oracle' in inspect.signature(train_gan).parameters: kw['oracle'] = oracle   # the gallery records the oracle's verdict too
+    kw['oracle'] = oracle             # the gallery records the oracle's verdict too
     t0 = time.perf_counter()
-    if a.projection:                  # the GAN itself, as train_gan would build it, with a projection critic (labels: the guide's)
-        import tensorflow as tf
-        from synthview.gan import build_generator, build_critic, WGANGP
-        keras.utils.set_random_seed(a.seed)
-        per_step = kw['batch_size'] * (kw.get('n_critic', 5) if kw.get('fresh_real') else 1)
-        epochs = max(1, round(a.images / (ipe // per_step * per_step)))
-        g = build_generator(data.shape, n_classes=guide.n_classes, widths=kw.pop('generator_widths'))
-        c = build_critic(data.shape, n_classes=guide.n_classes, widths=kw.pop('critic_widths'))
-        args = {k: v for k, v in kw.items() if k in ('guidance_weight', 'guidance_mode', 'guidance_cap', 'guidance_augment', 'guidance_warmup',
-                                                   'guidance_ramp', 'gp_every', 'n_critic', 'fresh_real', 'ema_beta')}
-        gan = WGANGP(g, c, classifier=guide, conditional=True, seed=a.seed, **args)
-        gan.compile(learning_rate=kw.get('learning_rate', 1e-4))
-        ds = data.to_tf(per_step, shuffle=True, seed=a.seed, labels=True, drop_remainder=True)
-        cbs = [Curve(run_dir, guide, oracle, tgt, ipe // per_step * per_step, t0), keras.callbacks.BackupAndRestore(str(run_dir/'backup'))]
-        run_dir.mkdir(parents=True, exist_ok=True)
-        gan.fit(ds, epochs=epochs, callbacks=cbs, verbose=2)
-    else: gan, hist = train_gan(data, guide, run_dir=run_dir, callbacks=[Curve(run_dir, guide, oracle, tgt, ipe, t0)], **kw)
+    gan, hist = train_gan(data, guide, run_dir=run_dir, callbacks=[Curve(run_dir, guide, oracle, tgt, ipe, t0)], **kw)   # --projection: critic_sees='guide', conditional
     wall = time.perf_counter() - t0
     x = gan.generate(np.arange(64), labels=tgt if gan.conditional else None)
     real = test.where_class(tgt).canonical()[:64]

@@ -211,13 +211,10 @@ def step_train_oracle(a, run:Run) -> dict:
 
 # %% ../nbs/50_cli.ipynb #4a4c563a
 def _classes_arg(s, names, what):
+    "Class indices from a comma-separated list of names or indices, in the order given (each checked by core.resolve_classes)."
     if s is None: return None
-    out = []
-    for c in (x.strip() for x in str(s).split(',') if x.strip()):
-        out.append(int(c) if c.isdigit() else names.index(check_choice(what, c, names)))
-    for c in out:
-        if not 0 <= c < len(names): raise LabelError.expected(what, f"class indices in [0, {len(names) - 1}] or names", c)
-    return out
+    items = [x.strip() for x in str(s).split(',') if x.strip()]
+    return [resolve_classes(int(c) if c.isdigit() else c, names, name=what)[0] for c in items]
 
 def _widths_arg(s, what):
     if s is None: return None
