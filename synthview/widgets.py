@@ -169,13 +169,25 @@ class _Throttle:
             self.calls += 1
             self.last = self.clock()
 
+# %% ../nbs/40_widgets.ipynb #8886feb3
+def _tooltip(kind, text:str) -> dict:
+    "The keyword that sets a tooltip on widgets of class `kind`: `tooltip` (ipywidgets 8, and 7.7's buttons) or `description_tooltip` (7.7)."
+    return {'tooltip' if kind.class_traits().get('tooltip') is not None else 'description_tooltip': text}
+
+def _bundle(widget) -> dict:
+    "The MIME bundle Jupyter shows for a widget: its own (ipywidgets 8), else the same one built from its model id (7.7)."
+    if hasattr(widget, '_repr_mimebundle_'): return widget._repr_mimebundle_()
+    text = repr(widget)
+    return {'text/plain': text[:110] + '…' if len(text) > 110 else text,
+            'application/vnd.jupyter.widget-view+json': {'version_major': 2, 'version_minor': 0, 'model_id': widget.model_id}}
+
 # %% ../nbs/40_widgets.ipynb #e7663261
 def _numbox(slider, name:str):
     "A number box kept equal to a slider (both ways, in the kernel): the keyboard way to move it in any front end."
     kind = W.BoundedIntText if isinstance(slider, W.IntSlider) else W.BoundedFloatText
     kw = {} if kind is W.BoundedIntText else dict(step=slider.step)
     box = kind(value=slider.value, min=slider.min, max=slider.max, continuous_update=True, layout=W.Layout(width='100px'),
-               tooltip=f"{name}: type a value, or arrow up / down", **kw)
+               **_tooltip(kind, f"{name}: type a value, or arrow up / down"), **kw)
     box.add_class('sv-box')
     W.link((slider, 'value'), (box, 'value'))
     return box
@@ -230,7 +242,7 @@ class _View:
         "How many times the widget re-rendered for a control change."
         return self._throttle.calls
 
-    def _repr_mimebundle_(self, **kwargs): return self.widget._repr_mimebundle_(**kwargs)
+    def _repr_mimebundle_(self, **kwargs): return _bundle(self.widget)
 
 # %% ../nbs/40_widgets.ipynb #1c4d1dc6
 def _code(z, d:int, name:str) -> np.ndarray:
@@ -614,7 +626,7 @@ class EpochGalleryViewer(_View):
                                        continuous_update=True, layout=W.Layout(width='420px'))
         c['epoch'].add_class('sv-epoch')
         c['epoch_box'] = W.BoundedIntText(value=c['epoch'].value, min=g.epochs[0], max=g.epochs[-1], continuous_update=True, layout=W.Layout(width='100px'),
-                                          tooltip='epoch: type a value, or arrow up / down')
+                                          **_tooltip(W.BoundedIntText, 'epoch: type a value, or arrow up / down'))
         c['epoch_box'].add_class('sv-box')
         c['epoch'].observe(lambda ch: setattr(c['epoch_box'], 'value', ch['new']), 'value')
         c['epoch_box'].observe(self._epoch_typed, 'value')
