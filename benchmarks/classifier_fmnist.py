@@ -1,9 +1,11 @@
 """Benchmark: the built-in classifier on Fashion-MNIST (train 60k, test 10k) on this machine's CPU.
 
-Prints one JSON line: test accuracy after each budget, seconds per epoch (median), the machine.
+Prints one JSON line (test accuracy, seconds per epoch (median), the command, machine, git commit and date) and appends it
+to benchmarks/results/classifier_fmnist.jsonl (`--no-write`: print only).
 Usage: python benchmarks/classifier_fmnist.py [--epochs 10] [--path FOLDER_WITH_THE_4_GZ_FILES]
 """
-import argparse, json, os, platform, time
+import argparse, json, os, platform, shlex, subprocess, sys, time
+from pathlib import Path
 import numpy as np
 import keras
 from synthview.data import load_fashion_mnist
@@ -13,7 +15,24 @@ p = argparse.ArgumentParser()
 p.add_argument('--epochs', type=int, default=10)
 p.add_argument('--batch-size', type=int, default=128)
 p.add_argument('--path', default=None)
+p.add_argument('--no-write', action='store_true', help='print the line without appending it to benchmarks/results/')
 a = p.parse_args()
+ROOT = Path(__file__).resolve().parent.parent
+def _git_commit():
+    try: return subprocess.run(['git', 'rev-parse', 'HEAD'], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
+    except Exception: return None
+
+def write_line(line:dict, name:str, write:bool=True):
+    "Add the command, machine, git commit and date to the result; print it as one JSON line and append it to benchmarks/results/<name>.jsonl."
+    line = dict(benchmark=name, command='python ' + shlex.join([f'benchmarks/{name}.py'] + sys.argv[1:]), niceness=os.nice(0),
+                git_commit=_git_commit(), date=time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime()),
+                machine=dict(node=platform.node(), cpus=os.cpu_count(), processor=platform.processor() or platform.machine(),
+                             platform=platform.platform(), load_average_1min=round(os.getloadavg()[0], 2)),
+                **{k: v for k, v in line.items() if k != 'benchmark'})
+    print(json.dumps(line))
+    if write:
+        with open(ROOT/'benchmarks'/'results'/f'{name}.jsonl', 'a') as f: f.write(json.dumps(line) + '\n')
+
 
 train, test = load_fashion_mnist(a.path)
 times = []
@@ -23,7 +42,7 @@ class Timer(keras.callbacks.Callback):
 t0 = time.perf_counter()
 clf, hist = train_classifier(train, epochs=a.epochs, batch_size=a.batch_size, val_fraction=0, callbacks=[Timer()], verbose=2)
 ev = evaluate_classifier(clf, test)
-print(json.dumps(dict(benchmark='classifier_fmnist', epochs=a.epochs, batch_size=a.batch_size,
+write_line(dict(benchmark='classifier_fmnist', epochs=a.epochs, batch_size=a.batch_size,
                       test_accuracy=round(ev['accuracy'], 4), train_accuracy_last_epoch=round(hist['accuracy'][-1], 4),
-                      seconds_per_epoch_median=round(float(np.median(times)), 1), total_seconds=round(time.perf_counter() - t0, 1),
-                      cpus=os.cpu_count(), machine=platform.processor() or platform.machine())))
+                      params=int(clf.model.count_params()), seconds_per_epoch_median=round(float(np.median(times)), 1),
+                      total_seconds=round(time.perf_counter() - t0, 1)), 'classifier_fmnist', not a.no_write)

@@ -1,9 +1,11 @@
 """Benchmark: the built-in classifier on the procedural trains (rule-defined TypeA/TypeB/TypeC) on this machine's CPU.
 
-Prints one JSON line: test accuracy on a fresh test set (another seed), seconds per epoch (median), the budget.
+Prints one JSON line (test accuracy on a fresh test set (another seed), seconds per epoch (median), the budget, the command,
+machine, git commit and date) and appends it to benchmarks/results/classifier_trains.jsonl (`--no-write`: print only).
 Usage: python benchmarks/classifier_trains.py [--size 76] [--n 20000] [--epochs 15] [--widths 32,64,128] [--dropout 0.1]
 """
-import argparse, json, os, platform, time
+import argparse, json, os, platform, shlex, subprocess, sys, time
+from pathlib import Path
 import numpy as np
 import keras
 from synthview.trains import make_trains
@@ -18,7 +20,24 @@ p.add_argument('--batch-size', type=int, default=128)
 p.add_argument('--lr', type=float, default=2e-3)
 p.add_argument('--widths', default=None, help='comma-separated conv widths (default: default_widths)')
 p.add_argument('--dropout', type=float, default=0.25)
+p.add_argument('--no-write', action='store_true', help='print the line without appending it to benchmarks/results/')
 a = p.parse_args()
+ROOT = Path(__file__).resolve().parent.parent
+def _git_commit():
+    try: return subprocess.run(['git', 'rev-parse', 'HEAD'], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
+    except Exception: return None
+
+def write_line(line:dict, name:str, write:bool=True):
+    "Add the command, machine, git commit and date to the result; print it as one JSON line and append it to benchmarks/results/<name>.jsonl."
+    line = dict(benchmark=name, command='python ' + shlex.join([f'benchmarks/{name}.py'] + sys.argv[1:]), niceness=os.nice(0),
+                git_commit=_git_commit(), date=time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime()),
+                machine=dict(node=platform.node(), cpus=os.cpu_count(), processor=platform.processor() or platform.machine(),
+                             platform=platform.platform(), load_average_1min=round(os.getloadavg()[0], 2)),
+                **{k: v for k, v in line.items() if k != 'benchmark'})
+    print(json.dumps(line))
+    if write:
+        with open(ROOT/'benchmarks'/'results'/f'{name}.jsonl', 'a') as f: f.write(json.dumps(line) + '\n')
+
 
 t0 = time.perf_counter()
 train, test = make_trains(a.n, size=a.size, seed=0), make_trains(a.test, size=a.size, seed=12345)
@@ -32,9 +51,9 @@ class Timer(keras.callbacks.Callback):
 clf, hist = train_classifier(train, model=model, epochs=a.epochs, batch_size=a.batch_size, lr=a.lr, val_fraction=0,
                              callbacks=[Timer()], verbose=2)
 ev = evaluate_classifier(clf, test)
-print(json.dumps(dict(benchmark='classifier_trains', size=a.size, train_images=a.n, test_images=a.test, epochs=a.epochs,
+write_line(dict(benchmark='classifier_trains', size=a.size, train_images=a.n, test_images=a.test, epochs=a.epochs,
                       widths=[l.filters for l in model.layers if isinstance(l, keras.layers.Conv2D)][::2], dropout=a.dropout,
                       batch_size=a.batch_size, lr=a.lr, test_accuracy=round(ev['accuracy'], 4),
                       per_class_accuracy=ev['per_class_accuracy'], train_accuracy_last_epoch=round(hist['accuracy'][-1], 4),
                       seconds_per_epoch_median=round(float(np.median(times)), 1), generate_seconds=round(gen_s, 1),
-                      total_seconds=round(time.perf_counter() - t0, 1), cpus=os.cpu_count(), machine=platform.machine())))
+                      total_seconds=round(time.perf_counter() - t0, 1)), 'classifier_trains', not a.no_write)

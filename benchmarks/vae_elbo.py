@@ -7,10 +7,11 @@ https://keras.io/examples/generative/vae/ (conv 32-64 stride 2, Dense(16) bottle
 probabilities), with its latent size set to the same value. Both are evaluated the same way: -ELBO per test image
 in nats (reconstruction NLL + KL), averaged over `--samples` draws of z per image from a fixed seed.
 
-Prints one JSON line. Usage:
+Prints one JSON line (with the command, machine, git commit and date) and appends it to benchmarks/results/vae_elbo.jsonl
+(`--no-write`: print only). Usage:
     python benchmarks/vae_elbo.py [--epochs 8] [--latent-dim 16] [--save DIR] [--limit N]
 """
-import argparse, json, os, platform, time
+import argparse, json, os, platform, shlex, subprocess, sys, time
 from pathlib import Path
 import numpy as np
 import tensorflow as tf
@@ -26,7 +27,24 @@ p.add_argument('--samples', type=int, default=4, help='draws of z per test image
 p.add_argument('--limit', type=int, default=None, help='use only this many training images (smoke tests)')
 p.add_argument('--save', default=None, help='folder to save synthview\'s VAE to (vae.keras), for frontier_speed.py')
 p.add_argument('--path', default=None, help='folder with the four Fashion-MNIST .gz files (default: Keras cache)')
+p.add_argument('--no-write', action='store_true', help='print the line without appending it to benchmarks/results/')
 a = p.parse_args()
+ROOT = Path(__file__).resolve().parent.parent
+def _git_commit():
+    try: return subprocess.run(['git', 'rev-parse', 'HEAD'], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
+    except Exception: return None
+
+def write_line(line:dict, name:str, write:bool=True):
+    "Add the command, machine, git commit and date to the result; print it as one JSON line and append it to benchmarks/results/<name>.jsonl."
+    line = dict(benchmark=name, command='python ' + shlex.join([f'benchmarks/{name}.py'] + sys.argv[1:]), niceness=os.nice(0),
+                git_commit=_git_commit(), date=time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime()),
+                machine=dict(node=platform.node(), cpus=os.cpu_count(), processor=platform.processor() or platform.machine(),
+                             platform=platform.platform(), load_average_1min=round(os.getloadavg()[0], 2)),
+                **{k: v for k, v in line.items() if k != 'benchmark'})
+    print(json.dumps(line))
+    if write:
+        with open(ROOT/'benchmarks'/'results'/f'{name}.jsonl', 'a') as f: f.write(json.dumps(line) + '\n')
+
 
 train, test = load_fashion_mnist(a.path)
 if a.limit: train = train.subset(np.arange(a.limit))
@@ -107,7 +125,7 @@ for _ in range(a.samples):
 ref_ne /= a.samples
 ref_s = time.perf_counter() - t0
 
-print(json.dumps(dict(
+write_line(dict(
     benchmark='vae_elbo', dataset='fashion-mnist', train_images=len(train), test_images=len(test),
     budget=f"{a.epochs} epochs x {len(train)} images, batch {a.batch_size}, Adam 1e-3 (both models)",
     likelihood='Bernoulli on pixel intensities in [0,1], nats per image; -ELBO = reconstruction NLL + KL, '
@@ -117,4 +135,4 @@ print(json.dumps(dict(
     ours_train_neg_elbo_last_epoch=round(float(hist['neg_elbo'][-1]), 2),
     ours_seconds_per_epoch_median=round(float(np.median(tm.times)), 1), reference_seconds_per_epoch_median=round(float(np.median(tr.times)), 1),
     ours_params=int(vae.count_params()), reference_params=int(encoder.count_params() + decoder.count_params()),
-    total_seconds=round(ours_s + ref_s, 1), cpus=os.cpu_count(), machine=platform.processor() or platform.machine())))
+    total_seconds=round(ours_s + ref_s, 1)), 'vae_elbo', not a.no_write)
