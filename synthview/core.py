@@ -9,11 +9,12 @@ from pathlib import Path
 import numpy as np
 
 # %% auto #0
-__all__ = ['RANGES', 'STRATEGIES', 'SynthviewError', 'ShapeError', 'RangeError', 'LabelError', 'DataError', 'ArgumentError',
-           'DivergenceError', 'describe', 'BackendError', 'keras_backend', 'check_backend', 'check_choice', 'check_int',
-           'check_float', 'resolve_classes', 'set_seed', 'rng', 'resolve_range', 'convert_range', 'to_canonical',
-           'to_uint8', 'check_images', 'image_grid', 'atomic_path', 'atomic_write_bytes', 'atomic_write_text',
-           'atomic_write_json', 'atomic_save_npz', 'sanitize_name', 'patch', 'get_strategy', 'split_cpu']
+__all__ = ['RANGES', 'RUN_FILES', 'EXPERIMENT_FILES', 'STRATEGIES', 'SynthviewError', 'ShapeError', 'RangeError', 'LabelError',
+           'DataError', 'ArgumentError', 'DivergenceError', 'describe', 'BackendError', 'keras_backend',
+           'check_backend', 'check_choice', 'check_int', 'check_float', 'resolve_classes', 'set_seed', 'rng',
+           'resolve_range', 'convert_range', 'to_canonical', 'to_uint8', 'check_images', 'image_grid', 'atomic_path',
+           'atomic_write_bytes', 'atomic_write_text', 'atomic_write_json', 'atomic_save_npz', 'png_bytes', 'save_png',
+           'sanitize_name', 'patch_to', 'patch', 'get_strategy', 'split_cpu']
 
 # %% ../nbs/00_core.ipynb #ae5d79dd
 class SynthviewError(Exception):
@@ -254,6 +255,39 @@ def atomic_save_npz(path, **arrays):
         with open(tmp, 'wb') as f: np.savez_compressed(f, **arrays)
     return Path(path)
 
+# %% ../nbs/00_core.ipynb #2ee162d8
+def png_bytes(image_or_figure,    # a uint8 image (H, W) or (H, W, 1|3|4), or a matplotlib figure
+              dpi:int=120,        # resolution of a figure
+              compress_level:int=6, # zlib level of an image (1: fast, for interactive widgets; 9: smallest)
+              close:bool=True,    # close a figure once drawn (pyplot keeps open figures alive)
+             ) -> bytes:
+    "PNG bytes of a uint8 image (Pillow) or a matplotlib figure (its savefig, trimmed to the drawing)."
+    import io
+    x, buf = image_or_figure, io.BytesIO()
+    if hasattr(x, 'savefig'):
+        try: x.savefig(buf, format='png', dpi=check_int('dpi', dpi, 1), bbox_inches='tight')
+        finally:
+            if close:
+                import matplotlib.pyplot as plt
+                plt.close(x)
+        return buf.getvalue()
+    a = np.asarray(x) if isinstance(x, np.ndarray) or hasattr(x, '__array__') else None
+    if a is None or a.dtype != np.uint8: raise RangeError.expected('image_or_figure', 'a uint8 image or a matplotlib figure', x)
+    if not (a.ndim == 2 or (a.ndim == 3 and a.shape[-1] in (1, 3, 4))) or 0 in a.shape:
+        raise ShapeError.expected('image_or_figure', 'one image (H, W) or (H, W, 1|3|4)', a)
+    from PIL import Image
+    Image.fromarray(a[..., 0] if a.ndim == 3 and a.shape[-1] == 1 else a).save(buf, format='PNG', compress_level=check_int('compress_level', compress_level, 0, 9))
+    return buf.getvalue()
+
+def save_png(path,                # the file, ending in .png
+             image_or_figure,     # a uint8 image or a matplotlib figure, as png_bytes takes
+             **kwargs,            # dpi, compress_level, close: see png_bytes
+            ) -> Path:
+    "Write a uint8 image or a matplotlib figure to a PNG file atomically (a temporary file, then os.replace)."
+    path = Path(path)
+    if path.suffix.lower() != '.png': raise ArgumentError.expected('path', "a file name ending in '.png'", repr(str(path)))
+    return atomic_write_bytes(path, png_bytes(image_or_figure, **kwargs))
+
 # %% ../nbs/00_core.ipynb #b4ccfdc6
 _reserved = {'con', 'prn', 'aux', 'nul', *(f'com{i}' for i in range(1, 10)), *(f'lpt{i}' for i in range(1, 10))}
 
@@ -264,17 +298,71 @@ def sanitize_name(name, max_len:int=64) -> str:
     if s.lower().split('.')[0] in _reserved: s = '_' + s
     return s
 
+# %% ../nbs/00_core.ipynb #1314df64
+class _Layout:
+    "Names in a folder, read-only: attributes, `names()`, and `path(folder, key)`."
+    def __init__(self, doc:str, **names): self.__dict__.update(names, _doc=doc)
+    def __setattr__(self, k, v): raise AttributeError(f"the run-folder layout is fixed ({k} = {v!r})")
+    def names(self) -> dict: return {k: v for k, v in self.__dict__.items() if not k.startswith('_')}
+    def path(self, folder, key:str) -> Path:
+        "folder / the name of `key`."
+        return Path(folder)/self.names()[check_choice('key', key, list(self.names()))]
+    def __repr__(self): return f"{self._doc.split(':')[0]}: " + ', '.join(f"{k}={v!r}" for k, v in self.names().items())
+
+RUN_FILES = _Layout("A training run folder: what train_gan, train_progan, train_classifier and train_vae write",
+                    config='config.json',        # the training settings; a resume with other settings is refused
+                    log='log.csv',               # one row per epoch (EpochCSVLogger)
+                    backup='backup',             # the atomic BackupAndRestore state a killed run resumes from
+                    tensorboard='tensorboard',   # TensorBoard event files
+                    checkpoints='checkpoints',   # the model every few epochs (GANs)
+                    gallery='gallery',           # the epoch gallery (guided GANs)
+                    generator='generator.keras', # the trained generator (GANs)
+                    classifier='classifier.keras', # the trained classifier
+                    vae='vae.keras',             # the trained VAE
+                    summary='summary.json',      # a step's summary (the VAE's final losses; the CLI's frontier step)
+                    metrics='metrics.json',      # test metrics written beside a trained classifier (the CLI's classifier and oracle steps)
+                   )
+EXPERIMENT_FILES = _Layout("A synthview run folder: the CLI's steps, one sub-folder each, and the report",
+                           config='config.json',            # the data settings and each step's settings, status and seconds
+                           classifier='classifier',         # train_classifier's run (RUN_FILES.classifier inside) ...
+                           oracle='oracle',                 # ... the oracle's
+                           gan='gan',                       # ... train_gan's
+                           vae='vae',                       # ... train_vae's
+                           frontier='frontier',             # the latent analysis (analysis.npz and its figures)
+                           analysis='frontier/analysis.npz',
+                           attribution='attribution',       # the gradient baselines (scores.csv and figures)
+                           scores='attribution/scores.csv',
+                           dataset='dataset',               # generate_dataset's folder
+                           manifest='dataset/manifest.json',
+                           metrics='metrics.json',          # the scores of the whole run
+                           report='report.html')
+
 # %% ../nbs/00_core.ipynb #861c3914
-def patch(f):
+def patch_to(cls:type,              # the class to attach to
+             *,
+             as_prop:bool=False,    # a read-only property
+             cls_method:bool=False, # a classmethod
+             static:bool=False):    # a staticmethod (it has no `self` to name its class: the way to attach one)
+    "Decorator: attach the function to `cls` under its own name, as a method or (one keyword) a property, classmethod or staticmethod."
+    if not isinstance(cls, type): raise ArgumentError.expected('patch_to', 'a class to attach to', cls)
+    if sum((as_prop, cls_method, static)) > 1: raise ArgumentError.expected('patch_to', 'at most one of as_prop, cls_method, static', dict(as_prop=as_prop, cls_method=cls_method, static=static))
+    def attach(f):
+        f.__qualname__ = f"{cls.__name__}.{f.__name__}"
+        setattr(cls, f.__name__, property(f, doc=f.__doc__) if as_prop else classmethod(f) if cls_method else staticmethod(f) if static else f)
+        return f
+    return attach
+
+def patch(f=None, *,              # the function; omitted when called with keywords, `@patch(as_prop=True)`
+          as_prop:bool=False,     # a read-only property
+          cls_method:bool=False): # a classmethod (`def m(cls:Cls, ...)`)
     "Decorator: attach `f` to the class its first parameter is annotated with (`def m(self:Cls, ...)`), keeping its name."
-    import inspect, typing
+    if f is None: return lambda g: patch(g, as_prop=as_prop, cls_method=cls_method)
+    import inspect
     first = next(iter(inspect.signature(f).parameters), None)
     ann = f.__annotations__.get(first) if first else None
     if ann is None: raise ArgumentError.expected('patch', f"a function whose first parameter is annotated with its class (def {f.__name__}(self:Cls, ...))", f.__name__)
     cls = eval(ann, f.__globals__) if isinstance(ann, str) else ann     # with `from __future__ import annotations`, a string
-    f.__qualname__ = f"{cls.__name__}.{f.__name__}"
-    setattr(cls, f.__name__, f)
-    return f
+    return patch_to(cls, as_prop=as_prop, cls_method=cls_method)(f)
 
 # %% ../nbs/00_core.ipynb #5fd7a856
 STRATEGIES = ('default', 'mirrored', 'multiworker', 'tpu')

@@ -178,7 +178,8 @@ def save(self:ImageDataset, path) -> Path:
     meta = dict(class_names=self.class_names, attributes=self.attributes, boxes=self.boxes, name=self.name)
     return atomic_save_npz(path, images=self.images, labels=self.labels, meta=np.array(json.dumps(meta)))
 
-def _load(path) -> ImageDataset:
+@patch_to(ImageDataset, static=True)
+def load(path) -> ImageDataset:
     "Load a dataset written by `ImageDataset.save`."
     path = Path(path)
     if not path.is_file(): raise DataError.expected('path', 'an .npz file written by ImageDataset.save', f"{str(path)!r}, which does not exist")
@@ -186,7 +187,6 @@ def _load(path) -> ImageDataset:
         with np.load(path, allow_pickle=False) as f: images, labels, meta = f['images'], f['labels'], json.loads(str(f['meta']))
     except Exception as e: raise DataError.expected(str(path), 'an .npz file written by ImageDataset.save', f"{type(e).__name__}: {e}") from None
     return ImageDataset(images, labels, meta['class_names'], meta['attributes'], meta['boxes'], meta.get('name', ''))
-ImageDataset.load = staticmethod(_load)
 
 # %% ../nbs/01_data.ipynb #90d41ff5
 @patch

@@ -720,12 +720,12 @@ def save_own_variables(self:WGANGP, store):
 def load_own_variables(self:WGANGP, store):
     if 'seed_state' in store.keys(): self.seed_generator.state.assign(np.asarray(store['seed_state']))
 
-def _from_config(cls, config):
+@patch(cls_method=True)
+def from_config(cls:WGANGP, config):
     "A WGANGP from get_config()."
     config = dict(config)
     g, c = (keras.saving.deserialize_keras_object(config.pop(k)) for k in ('generator', 'critic'))
     return cls(g, c, **config)
-WGANGP.from_config = classmethod(_from_config)
 
 # %% ../nbs/10_gan.ipynb #a9476c31
 def guide_subset(data,                 # ImageDataset of real images (its labels are not used)

@@ -439,40 +439,53 @@ def _guidance_ramp(self:ProGAN):
     return tf.constant(1.0)
 
 # %% ../nbs/11_progan.ipynb #66e695c1
-def _fade_start(self:ProGAN, phase:int) -> int:
+@patch
+def fade_start(self:ProGAN, phase:int) -> int:
     "Images shown when the phase's fade-in begins (0 for phase 0)."
     return 0 if phase == 0 else self.images_per_phase + (phase - 1) * (self.fade_images + self.images_per_phase)
 
-def _schedule(self:ProGAN, images_shown:int|None=None) -> tuple:
+@patch
+def schedule(self:ProGAN, images_shown:int|None=None) -> tuple:
     "(phase, alpha) the schedule gives after images_shown images (None: the model's count)."
     shown = int(self.images_shown.numpy()) if images_shown is None else images_shown
     return progan_schedule(shown, self.n_phases, self.images_per_phase, self.fade_images)
 
-def _total_images(self:ProGAN) -> int:
+@patch(as_prop=True)
+def total_images(self:ProGAN) -> int:
     "Images shown at the end of the last phase's first stabilisation: the full schedule."
     return self.fade_start(self.n_phases - 1) + (self.fade_images if self.n_phases > 1 else 0) + self.images_per_phase
 
-ProGAN.fade_start, ProGAN.schedule = _fade_start, _schedule
-ProGAN.total_images = property(_total_images)
-ProGAN.phase = property(lambda self: int(self.phase_variable.numpy()), doc="Phase of the last training step (index into the ladder).")
-ProGAN.alpha = property(lambda self: float(self.alpha_variable.numpy()), doc="Fade-in alpha of the last training step.")
-ProGAN.resolution = property(lambda self: self.ladder[self.phase], doc="Resolution of the current phase.")
+@patch(as_prop=True)
+def phase(self:ProGAN):
+    "Phase of the last training step (index into the ladder)."
+    return int(self.phase_variable.numpy())
 
-def _generate_at(self:ProGAN, inputs, phase:int, alpha=1.0, *, training:bool=False, ema:bool=False):
+@patch(as_prop=True)
+def alpha(self:ProGAN):
+    "Fade-in alpha of the last training step."
+    return float(self.alpha_variable.numpy())
+
+@patch(as_prop=True)
+def resolution(self:ProGAN):
+    "Resolution of the current phase."
+    return self.ladder[self.phase]
+
+@patch
+def generate_at(self:ProGAN, inputs, phase:int, alpha=1.0, *, training:bool=False, ema:bool=False):
     "Generator output at a phase and alpha (linear, the phase's resolution); ema=True: the EMA generator."
     g = self.generator_ema if ema and self.generator_ema is not None else self.generator
     return g.generate(inputs, phase, alpha, training)
 
-def _score_at(self:ProGAN, images, phase:int, alpha=1.0, *, training:bool=False):
+@patch
+def score_at(self:ProGAN, images, phase:int, alpha=1.0, *, training:bool=False):
     "Critic scores (N, 1) at a phase and alpha, for images at the phase's resolution."
     return self.critic.score(images, phase, alpha, training)
 
-def _real_at(self:ProGAN, images, phase:int, alpha=1.0):
+@patch
+def real_at(self:ProGAN, images, phase:int, alpha=1.0):
     "Full-size real images as the critic sees them at a phase: averaged down to its resolution, faded in from the previous one."
     x = downsample(images, self.ladder[-1] // self.ladder[phase])
     return x if phase == 0 else fade(upsample(downsample(x)), x, alpha)
-
-ProGAN.generate_at, ProGAN.score_at, ProGAN.real_at = _generate_at, _score_at, _real_at
 
 # %% ../nbs/11_progan.ipynb #73b04c32
 @patch
@@ -488,7 +501,8 @@ def _reset_optimizer(opt):
         if id(v) not in keep: v.assign(keras.ops.zeros(v.shape, v.dtype))
 
 # %% ../nbs/11_progan.ipynb #677271fa
-def _critic_step(self:ProGAN, real, phase:int, alpha):
+@patch
+def critic_step(self:ProGAN, real, phase:int, alpha):
     "One critic update at a phase: Wasserstein loss + gp_weight * gradient penalty + drift_weight * E[D(x)^2]."
     n, _ = _replica()
     b = tf.shape(real)[0]
@@ -508,7 +522,8 @@ def _critic_step(self:ProGAN, real, phase:int, alpha):
     self.critic_optimizer.apply_gradients(zip(grads, variables))
     return loss, gp, drift, -w_loss
 
-def _generator_step(self:ProGAN, b, phase:int, alpha):
+@patch
+def generator_step(self:ProGAN, b, phase:int, alpha):
     "One generator update at a phase: -E[D(G(z))] + guidance (from guidance_from_phase on), combined on the images as WGANGP does."
     n, _ = _replica()
     z, y, mask = self._sample(b)
@@ -535,15 +550,18 @@ def _generator_step(self:ProGAN, b, phase:int, alpha):
         cls_loss, scale = tf.reduce_mean(nll), tf.zeros([])
     return (g_loss,) + ((cls_loss, share, prob, scale) if self.guided else ())
 
+@patch
 def _update_ema(self:ProGAN):
     "EMA of the generator's weights: w_ema <- w + beta (w_ema - w)."
     ema_update(self.generator_ema, self.generator, self.ema_beta)       # the rule WGANGP's EMA uses, written once in gan
 
+@patch
 def _alpha_tensor(self:ProGAN, shown, phase:int):
     "alpha of a phase after `shown` images, in the graph: (shown - fade start) / fade_images, clipped to [0, 1]."
     if phase == 0: return tf.constant(1.0)
     return tf.clip_by_value(tf.cast(shown - self.fade_start(phase), tf.float32) / self.fade_images, 0.0, 1.0)
 
+@patch
 def _full_batch(self:ProGAN, data):
     "The full-size real images of a fit() / evaluate() batch (float32), the replicas and this replica's batch size."
     if self.guided and self.classifier is None:
@@ -552,6 +570,7 @@ def _full_batch(self:ProGAN, data):
     if tuple(real.shape[1:]) != self.image_shape: raise ShapeError.expected('images', f"full-size images {self.image_shape}", real)
     return tf.cast(real, tf.float32), _replica()[0], tf.shape(real)[0]
 
+@patch
 def _train_step_at(self:ProGAN, data, phase:int):
     "One step at a phase: n_critic critic updates then one generator update on one batch of full-size real images."
     real, n, b = self._full_batch(data)
@@ -568,14 +587,13 @@ def _train_step_at(self:ProGAN, data, phase:int):
     logs.update(phase=tf.constant(float(phase)), alpha=after, kimg=tf.cast(self.images_shown.value, tf.float32) / 1000)
     return logs
 
-def _train_step(self:ProGAN, data):
+@patch
+def train_step(self:ProGAN, data):
     "One training step at the phase the schedule gives (see make_train_function: fit() compiles one per phase)."
     return self._train_step_at(data, self.schedule()[0])
 
-ProGAN.critic_step, ProGAN.generator_step, ProGAN._update_ema = _critic_step, _generator_step, _update_ema
-ProGAN._alpha_tensor, ProGAN._full_batch, ProGAN._train_step_at, ProGAN.train_step = _alpha_tensor, _full_batch, _train_step_at, _train_step
-
 # %% ../nbs/11_progan.ipynb #a0d45050
+@patch
 def _enter_phase(self:ProGAN) -> int:
     "The phase for the next step; when it differs from the last step's, a new phase begins: reset the optimisers."
     phase = self.schedule()[0]
@@ -586,7 +604,8 @@ def _enter_phase(self:ProGAN) -> int:
         self.alpha_variable.assign(self.schedule()[1])
     return phase
 
-def _make_train_function(self:ProGAN, force:bool=False):
+@patch
+def make_train_function(self:ProGAN, force:bool=False):
     "A train function that runs the compiled step of the current phase (one tf.function per phase)."
     if self.train_function is not None and not force: return self.train_function
     steps = {}
@@ -597,8 +616,7 @@ def _make_train_function(self:ProGAN, force:bool=False):
     self.train_function = train_function
     return train_function
 
-ProGAN._enter_phase, ProGAN.make_train_function = _enter_phase, _make_train_function
-
+@patch
 def _test_step_at(self:ProGAN, data, phase:int):
     "evaluate() at a phase: the critic's losses on held-out full-size real images (seen as at that phase), nothing updated; the guide's (and oracle's) verdict on as many generated images."
     real, n, b = self._full_batch(data)
@@ -618,7 +636,8 @@ def _test_step_at(self:ProGAN, data, phase:int):
     logs.update(phase=tf.constant(float(phase)), alpha=alpha, kimg=tf.cast(self.images_shown.value, tf.float32) / 1000)
     return logs
 
-def _make_test_function(self:ProGAN, force:bool=False):
+@patch
+def make_test_function(self:ProGAN, force:bool=False):
     "A test function that runs the compiled evaluation step of the phase training reached (one tf.function per phase)."
     if self.test_function is not None and not force: return self.test_function
     steps = {}
@@ -629,8 +648,10 @@ def _make_test_function(self:ProGAN, force:bool=False):
     self.test_function = test_function
     return test_function
 
-ProGAN._test_step_at, ProGAN.make_test_function = _test_step_at, _make_test_function
-ProGAN.test_step = lambda self, data: self._test_step_at(data, int(self.phase_variable.numpy()))
+@patch
+def test_step(self:ProGAN, data):
+    "evaluate() at the phase training reached."
+    return self._test_step_at(data, int(self.phase_variable.numpy()))
 
 # %% ../nbs/11_progan.ipynb #45131dfd
 class _LiveFade(keras.layers.Layer):
@@ -642,13 +663,14 @@ class _LiveFade(keras.layers.Layer):
     def compute_output_shape(self, input_shape): return input_shape[1]
 
 # %% ../nbs/11_progan.ipynb #a1f9ec67
-def _generator_model(self:ProGAN,
-                     phase:int|None=None,   # None: the current phase, at the current alpha
-                     *,
-                     full_size:bool=True,   # upsample (nearest) to the final resolution
-                     ema:bool|None=None,    # the EMA generator; None: when there is one
-                     live:bool=True,        # at the current phase, fade by the model's alpha (read at every call); False: alpha = 1
-                    ) -> keras.Model:
+@patch
+def generator_model(self:ProGAN,
+                    phase:int|None=None,   # None: the current phase, at the current alpha
+                    *,
+                    full_size:bool=True,   # upsample (nearest) to the final resolution
+                    ema:bool|None=None,    # the EMA generator; None: when there is one
+                    live:bool=True,        # at the current phase, fade by the model's alpha (read at every call); False: alpha = 1
+                   ) -> keras.Model:
     "A functional Keras model: latents (and one-hot labels) -> canonical images clipped to [-1, 1] at a phase."
     current = self.phase
     p = current if phase is None else check_int('phase', phase, 0, self.n_phases - 1)
@@ -666,7 +688,8 @@ def _generator_model(self:ProGAN,
     x = keras.layers.Activation('hard_tanh', name='canonical', dtype='float32')(x)
     return keras.Model(ins, x, name=f'progan_generator_{self.ladder[p]}px')
 
-def _decoder(self:ProGAN, label=None, *, phase:int|None=None, full_size:bool=True, ema:bool|None=None) -> GeneratorDecoder:
+@patch
+def decoder(self:ProGAN, label=None, *, phase:int|None=None, full_size:bool=True, ema:bool|None=None) -> GeneratorDecoder:
     "A Decoder over the generator at the current phase (or `phase`); for a conditional GAN, `label` fixes the class (name or index)."
     if label is not None and isinstance(label, str):
         names = self.classifier.class_names if self.classifier is not None else None
@@ -680,20 +703,21 @@ def _decoder(self:ProGAN, label=None, *, phase:int|None=None, full_size:bool=Tru
     if key not in cache: cache[key] = GeneratorDecoder(models[mk], label)
     return cache[key]
 
-def _decode(self:ProGAN, z, labels=None):
+@patch
+def decode(self:ProGAN, z, labels=None):
     "Canonical images for latents z (and class labels for a conditional GAN) at the current phase; see GeneratorDecoder.decode."
     return self.decoder().decode(z, labels)
 
-def _generate_images(self:ProGAN, n_or_seeds, labels=None):
+@patch
+def generate(self:ProGAN, n_or_seeds, labels=None):
     "Canonical images for n seeds (0..n-1) or the given seeds (and labels for a conditional GAN), at the current phase."
     return self.decoder().generate(n_or_seeds, labels)
-
-ProGAN.generator_model, ProGAN.decoder, ProGAN.decode, ProGAN.generate = _generator_model, _decoder, _decode, _generate_images
 
 # %% ../nbs/11_progan.ipynb #11f6c1e5
 _STATE = ('images_shown', 'phase_variable', 'alpha_variable')
 
-def _get_config(self:ProGAN):
+@patch
+def get_config(self:ProGAN):
     "Sub-models and hyperparameters (the classifier is not part of the GAN: attach it after loading)."
     ser = keras.saving.serialize_keras_object
     return dict(name=self.name, generator=ser(self.generator), critic=ser(self.critic), **self.guidance_config(),
@@ -701,23 +725,23 @@ def _get_config(self:ProGAN):
                 gp_weight=self.gp_weight, drift_weight=self.drift_weight, n_critic=self.n_critic, gp_epsilon=self.gp_epsilon,
                 ema_beta=self.ema_beta, reset_optimizers=self.reset_optimizers)
 
-@classmethod
-def _from_config(cls, config):
+@patch(cls_method=True)
+def from_config(cls:ProGAN, config):
+    "A ProGAN from get_config's dict (sub-models deserialised)."
     config = dict(config)
     g, c = (keras.saving.deserialize_keras_object(config.pop(k)) for k in ('generator', 'critic'))
     return cls(g, c, **config)
 
-def _save_own_variables(self:ProGAN, store):
+@patch
+def save_own_variables(self:ProGAN, store):
     "The training state (images shown, phase, alpha) and the seed state, so a restored GAN continues where it stopped."
     for k in _STATE: store[k] = np.asarray(getattr(self, k).numpy())
     store['seed_state'] = np.asarray(self.seed_generator.state.numpy())
 
-def _load_own_variables(self:ProGAN, store):
+@patch
+def load_own_variables(self:ProGAN, store):
     keys = set(store.keys())
     for k in _STATE:
         if k in keys: getattr(self, k).assign(np.asarray(store[k]))
     if 'seed_state' in keys: self.seed_generator.state.assign(np.asarray(store['seed_state']))
     self.__dict__.pop('_decoders', None); self.__dict__.pop('_generator_models', None)
-
-ProGAN.get_config, ProGAN.from_config = _get_config, _from_config
-ProGAN.save_own_variables, ProGAN.load_own_variables = _save_own_variables, _load_own_variables

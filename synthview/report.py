@@ -11,8 +11,7 @@ from .core import *
 from .latent import Interpolation, Frontier, ClassMap, LatentPlane, Counterfactuals, Walk
 
 # %% auto #0
-__all__ = ['RESULT_TYPES', 'SECTIONS', 'save_analysis', 'load_analysis', 'png_data_uri', 'figure_png', 'picture_png',
-           'write_report']
+__all__ = ['RESULT_TYPES', 'SECTIONS', 'save_analysis', 'load_analysis', 'png_data_uri', 'write_report']
 
 # %% ../nbs/41_report.ipynb #5e4d1b96
 RESULT_TYPES = {c.__name__: c for c in (Interpolation, Frontier, ClassMap, LatentPlane, Counterfactuals, Walk)}
@@ -68,24 +67,9 @@ def png_data_uri(png:bytes) -> str:
     "A data: URI for PNG bytes."
     return 'data:image/png;base64,' + base64.b64encode(png).decode('ascii')
 
-def figure_png(fig, dpi:int=90) -> bytes:
-    "A matplotlib figure as PNG bytes (the figure is closed)."
-    import matplotlib.pyplot as plt
-    buf = io.BytesIO()
-    try: fig.savefig(buf, format='png', dpi=dpi, bbox_inches='tight')
-    finally: plt.close(fig)
-    return buf.getvalue()
-
-def picture_png(img) -> bytes:
-    "A uint8 picture (H, W, C) as PNG bytes."
-    from PIL import Image
-    img = np.asarray(img)
-    buf = io.BytesIO()
-    Image.fromarray(img[..., 0] if img.ndim == 3 and img.shape[-1] == 1 else img).save(buf, format='PNG')
-    return buf.getvalue()
-
-def _img(png:bytes, alt:str, cls:str='fig') -> str:
-    return f'<img class="{cls}" alt="{_esc(alt)}" src="{png_data_uri(png)}">'
+def _img(picture, alt:str, cls:str='fig') -> str:
+    "An inline <img> of a matplotlib figure (closed once drawn) or a uint8 picture, encoded by core's png_bytes."
+    return f'<img class="{cls}" alt="{_esc(alt)}" src="{png_data_uri(png_bytes(picture, dpi=90))}">'
 
 def _fmt(v) -> str:
     if isinstance(v, bool) or v is None: return _esc(v)
@@ -139,20 +123,20 @@ def _gallery_oracle(g) -> str:
 
 def _section_classifier(run):
     from synthview.classifier import plot_confusion
-    m = _read_json(run/'classifier'/'metrics.json')
+    m = _read_json(run/EXPERIMENT_FILES.classifier/RUN_FILES.metrics)
     if m is None: return None
     cm = np.asarray(m['confusion'])
     out = [f"<p>Test accuracy <b>{m['test_accuracy']:.3f}</b> on {int(cm.sum()):,} held-out images "
            f"(chance {1 / len(m['class_names']):.3f}); {m.get('epochs', '?')} epochs, {m.get('train_seconds', '?')} s.</p>",
            _table([[k, v] for k, v in m['per_class_accuracy'].items()], ['class', 'accuracy']),
-           _img(figure_png(plot_confusion(cm, m['class_names'], title='confusion (rows: true class)')), 'confusion matrix')]
+           _img(plot_confusion(cm, m['class_names'], title='confusion (rows: true class)'), 'confusion matrix')]
     return '\n'.join(out)
 
 def _section_gan(run):
     from synthview.callbacks import load_gallery, plot_gallery_evolution, plot_acceptance
-    d = run/'gan'
-    if not (d/'gallery'/'index.json').is_file(): return None
-    g, cfg = load_gallery(d), _read_json(d/'config.json') or {}
+    d = run/EXPERIMENT_FILES.gan
+    if not (d/RUN_FILES.gallery/'index.json').is_file(): return None
+    g, cfg = load_gallery(d), _read_json(d/RUN_FILES.config) or {}
     if not len(g): return None
     what = 'conditional' if cfg.get('conditional') else 'guided'
     out = [f"<p>A classifier-{_esc(what)} WGAN-GP trained {len(g)} epochs on {_fmt(cfg.get('n_images', '?'))} images. "
@@ -160,19 +144,19 @@ def _section_gan(run):
            f"{' per class' if g.conditional else ''}; the classifier keeps those it assigns to the chosen class "
            f"(probability &ge; {g.threshold:g}). The acceptance curve is the share kept per epoch; the gallery shows the best "
            "images of every few epochs, probability above each.</p>",
-           _img(figure_png(plot_acceptance(g)), 'acceptance per epoch'), _gallery_oracle(g)]
+           _img(plot_acceptance(g), 'acceptance per epoch'), _gallery_oracle(g)]
     for c in g.classes[:10]:
         out.append(f"<h3>{_esc(g.class_names[c])}</h3>")
-        out.append(_img(figure_png(plot_gallery_evolution(g, c, n_best=8, max_rows=6)), f"gallery of {g.class_names[c]}"))
+        out.append(_img(plot_gallery_evolution(g, c, n_best=8, max_rows=6), f"gallery of {g.class_names[c]}"))
     last = g.records[-1].get('logs', {})
     if last: out.append('<p>Training metrics of the last epoch:</p>' + _table([[k, v] for k, v in last.items()], ['metric', 'value']))
     return '\n'.join(out)
 
 def _section_latent(run):
     from synthview.latent import plot_interpolation, plot_frontier, plot_class_map, plot_counterfactual
-    f = run/'frontier'/'analysis.npz'
+    f = run/EXPERIMENT_FILES.analysis
     if not f.is_file(): return None
-    a, s = load_analysis(f), _read_json(run/'frontier'/'summary.json') or {}
+    a, s = load_analysis(f), _read_json(run/EXPERIMENT_FILES.frontier/RUN_FILES.summary) or {}
     out = [f"<p>The classifier asked about the latent space of {_esc(s.get('model_name', 'the VAE'))}: where along a path between two classes "
            "it changes its mind, what images sit on its 50/50 frontier, how it divides a latent plane, and what the smallest change is "
            "that moves a real image across the boundary.</p>"]
@@ -184,7 +168,7 @@ def _section_latent(run):
     if its:
         out.append('<h3>Interpolations</h3><p>Decoded images along a straight latent path from a code of one class of a pair to a '
                    'code of the other, with the probabilities of the classes along it.</p>')
-        out += [_img(figure_png(plot_interpolation(it)), 'interpolation') for it in its]
+        out += [_img(plot_interpolation(it), 'interpolation') for it in its]
     frs = a.get('frontiers') or []
     if frs:
         out.append('<h3>Frontiers</h3><p>Points on paths between codes of two classes where the classifier says '
@@ -194,27 +178,27 @@ def _section_latent(run):
                  fr.counts().get('third_class', 0), fr.counts().get('no_crossing', 0), fr.evals_per_point, ends[i] if i < len(ends) else '']
                 for i, fr in enumerate(frs)]
         out.append(_table(rows, ['pair', 'paths', 'found', 'via a third class', 'no crossing', 'evaluations per point', 'end points']))
-        out += [_img(figure_png(plot_frontier(fr, n=16)), 'frontier') for fr in frs if fr.n_found]
+        out += [_img(plot_frontier(fr, n=16), 'frontier') for fr in frs if fr.n_found]
     for e in s.get('errors', []): out.append(f"<p class='warn'>{_esc(e)}</p>")
     cm = a.get('class_map')
     if cm is not None:
         out.append('<h3>Class map</h3><p>The classifier\'s decision over the plane of the two principal directions of the codes '
                    '(paler: less sure; black lines: 50/50), and decoded codes on a coarser grid.</p>')
-        out.append(_img(figure_png(plot_class_map(cm)), 'class map'))
+        out.append(_img(plot_class_map(cm), 'class map'))
     if a.get('vae_class_map') is not None:
         out.append("<p>The same over the VAE's latent space (the plane of the encoded test images), for comparison:</p>")
-        out.append(_img(figure_png(plot_class_map(a['vae_class_map'])), 'class map of the VAE'))
+        out.append(_img(plot_class_map(a['vae_class_map']), 'class map of the VAE'))
     cfs = a.get('counterfactuals') or []
     if cfs:
         out.append('<h3>Counterfactuals</h3><p>A real image, its reconstruction, the 50/50 point and the counterfactual just past it '
                    'toward another class, and the difference that made the classifier change its mind.</p>')
         for cf in cfs:
-            for i in np.flatnonzero(cf.found)[:2]: out.append(_img(figure_png(plot_counterfactual(cf, int(i))), 'counterfactual'))
+            for i in np.flatnonzero(cf.found)[:2]: out.append(_img(plot_counterfactual(cf, int(i)), 'counterfactual'))
             if not cf.found.any(): out.append(f"<p class='warn'>No counterfactual found ({_esc(', '.join(map(str, cf.status)))}).</p>")
     return '\n'.join(out)
 
 def _section_attribution(run):
-    f = run/'attribution'/'scores.csv'
+    f = run/EXPERIMENT_FILES.scores
     if not f.is_file(): return None
     try: from synthview.attribution import read_scores, plot_scores
     except ImportError: return None
@@ -223,7 +207,7 @@ def _section_attribution(run):
            "the share of each map's mass inside the parts that decide the class, and how often its maximum falls in one "
            "(pointing game); chance for comparison.</p>",
            _table([{k: r[k] for k in ('method', 'class', 'n', 'mass_in_boxes', 'pointing_game')} for r in rows]),
-           _img(figure_png(plot_scores(rows)), 'attribution scores')]
+           _img(plot_scores(rows), 'attribution scores')]
     return '\n'.join(out)
 
 def _dataset_grid(ds_dir, rows, n=16):
@@ -235,9 +219,9 @@ def _dataset_grid(ds_dir, rows, n=16):
     return image_grid(x[..., None] if x.ndim == 3 else x, ncols=min(n, 16))
 
 def _section_dataset(run):
-    m = _read_json(run/'dataset'/'manifest.json')
+    m = _read_json(run/EXPERIMENT_FILES.manifest)
     if m is None: return None
-    d = run/'dataset'
+    d = run/EXPERIMENT_FILES.dataset
     rows = m['rows']
     judged = m.get('oracle') is not None
     acc = [[k, v['accepted'], v['wanted'], v['examined'], v['rate']] + ([_num(v.get('oracle_agreement')), _num(v.get('fooling_gap'))] if judged else [])
@@ -253,16 +237,16 @@ def _section_dataset(run):
            _oracle_note(m['oracle'], m.get('oracle_threshold'), 'kept images') if judged else _NO_ORACLE.format(what='acceptance')]
     for c, name in enumerate(m['class_names']):
         rc = [r for r in rows if r['kind'] == 'class' and r['label'] == c]
-        if rc: out += [f"<h3>{_esc(name)}</h3>", _img(picture_png(_dataset_grid(d, rc)), f"synthetic {name}", 'pic')]
+        if rc: out += [f"<h3>{_esc(name)}</h3>", _img(_dataset_grid(d, rc), f"synthetic {name}", 'pic')]
     pairs = list(dict.fromkeys((r['class_a'], r['class_b']) for r in rows if r['kind'] == 'frontier'))
     for a, b in pairs:
         rf = [r for r in rows if r['kind'] == 'frontier' and (r['class_a'], r['class_b']) == (a, b)]
         out += [f"<h3>Frontier {_esc(m['class_names'][a])} | {_esc(m['class_names'][b])}</h3>",
-                _img(picture_png(_dataset_grid(d, rf)), 'frontier images', 'pic')]
+                _img(_dataset_grid(d, rf), 'frontier images', 'pic')]
     return '\n'.join(out)
 
 def _section_metrics(run):
-    m = _read_json(run/'metrics.json')
+    m = _read_json(run/EXPERIMENT_FILES.metrics)
     if m is None: return None
     out = ["<p>The synthetic images against held-out real images, in the classifier's feature space (see "
            "<code>synthview.metrics</code>): a <code>_floor</code> value is the same measure between two halves of the real "
@@ -280,11 +264,11 @@ def _section_metrics(run):
 
 def _section_config(run):
     parts = []
-    for rel in ('config.json', 'gan/config.json', 'vae/config.json', 'dataset/manifest.json'):
+    for rel in (EXPERIMENT_FILES.config, f"{EXPERIMENT_FILES.gan}/{RUN_FILES.config}", f"{EXPERIMENT_FILES.vae}/{RUN_FILES.config}", EXPERIMENT_FILES.manifest):
         c = _read_json(run/rel)
         if c is None: continue
-        if rel.startswith('dataset'): c = c.get('config', {})
-        if rel == 'config.json': c = dict(c, steps={k: v for k, v in c.get('steps', {}).items() if k != 'report'})
+        if rel == EXPERIMENT_FILES.manifest: c = c.get('config', {})
+        if rel == EXPERIMENT_FILES.config: c = dict(c, steps={k: v for k, v in c.get('steps', {}).items() if k != 'report'})
         parts.append(f"<h3>{_esc(rel)}</h3><pre>{_esc(json.dumps(c, indent=1))}</pre>")
     return '\n'.join(parts) or None
 
@@ -312,7 +296,7 @@ def write_report(run_dir,            # a run folder (see the layout above)
     import matplotlib
     run = Path(run_dir)
     if not run.is_dir(): raise DataError.expected('run_dir', 'an existing run folder', repr(str(run)))
-    cfg = _read_json(run/'config.json') or {}
+    cfg = _read_json(run/EXPERIMENT_FILES.config) or {}
     title = title or f"synthview report: {run.resolve().name}"
     body, toc = [], []
     with matplotlib.rc_context({'figure.max_open_warning': 0}):
@@ -333,7 +317,7 @@ def write_report(run_dir,            # a run folder (see the layout above)
     page = (f"<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'><title>{_esc(title)}</title>"
             f"<meta name='viewport' content='width=device-width, initial-scale=1'><style>{_CSS}</style></head>\n<body>\n"
             f"<h1>{_esc(title)}</h1>\n<nav>{''.join(toc)}</nav>\n" + '\n'.join(head) + '\n' + '\n'.join(body) + '\n</body></html>\n')
-    return atomic_write_text(Path(path) if path is not None else run/'report.html', page)
+    return atomic_write_text(Path(path) if path is not None else run/EXPERIMENT_FILES.report, page)
 
 def _version():
     try:

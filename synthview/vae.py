@@ -295,8 +295,9 @@ def get_config(self:VAE):
                 decoder=keras.saving.serialize_keras_object(self.decoder), beta=self.beta, likelihood=self.likelihood,
                 sigma=self.sigma, seed=self.seed, batch_size=self.batch_size)
 
-@classmethod
-def _from_config(cls, config):
+@patch(cls_method=True)
+def from_config(cls:VAE, config):
+    "A VAE from get_config()."
     config = dict(config)
     e, d = (keras.saving.deserialize_keras_object(config.pop(k)) for k in ('encoder', 'decoder'))
     return cls(e, d, **config)
@@ -312,8 +313,6 @@ def load_own_variables(self:VAE, store):
     keys = list(store.keys())
     if 'seed_generator_state' in keys: self.seed_generator.state.assign(np.asarray(store['seed_generator_state']))
     keras.Model.load_own_variables(self, {k: store[k] for k in keys if k != 'seed_generator_state'})
-
-VAE.from_config = _from_config
 
 def save_vae(vae:VAE, path) -> Path:
     "Save a VAE to a `.keras` file atomically."
