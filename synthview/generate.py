@@ -138,12 +138,12 @@ def as_source(source,                 # a WGANGP, GeneratorDecoder, VAE, any Dec
     if isinstance(source, Source): return source
     if isinstance(source, (str, Path)):
         p = Path(source)
-        if (p/'generator.keras').is_file():
-            try: g = keras.saving.load_model(p/'generator.keras', safe_mode=True, compile=False)
-            except Exception as e: raise DataError.expected(str(p/'generator.keras'), 'a generator .keras file loadable in safe mode', f"{type(e).__name__}: {str(e)[:200]}") from None
-            cfg = json.loads((p/'config.json').read_text()) if (p/'config.json').is_file() else {}
+        if (p/RUN_FILES.generator).is_file():
+            try: g = keras.saving.load_model(p/RUN_FILES.generator, safe_mode=True, compile=False)
+            except Exception as e: raise DataError.expected(str(p/RUN_FILES.generator), 'a generator .keras file loadable in safe mode', f"{type(e).__name__}: {str(e)[:200]}") from None
+            cfg = json.loads((p/RUN_FILES.config).read_text()) if (p/RUN_FILES.config).is_file() else {}
             return _decoder_source(GeneratorDecoder(g), f"generator of {p}", classes=cfg.get('classes'))
-        f = p/'vae.keras' if p.is_dir() else p
+        f = p/RUN_FILES.vae if p.is_dir() else p
         if f.is_file() and f.suffix == '.keras':
             vae = load_vae(f)
             return as_source(vae, data, spread=spread)
@@ -185,15 +185,6 @@ def _clean_partial(tmp, rows):
         if f.is_file(): f.unlink()
 
 # %% ../nbs/31_generate.ipynb #85d3f34b
-def _png_bytes(img) -> bytes:
-    from PIL import Image
-    buf = io.BytesIO()
-    Image.fromarray(img[..., 0] if img.shape[-1] == 1 else img).save(buf, format='PNG')
-    return buf.getvalue()
-
-def _write_png(root, rel, img):
-    atomic_write_bytes(_inside(root, rel), _png_bytes(img))
-
 def _read_png(root, rel, shape) -> np.ndarray:
     "An image of the dataset as uint8 (H, W, C)."
     from PIL import Image
@@ -458,6 +449,188 @@ def _judge(root, manifest, oracle, threshold):
     manifest.update(oracle=oracle.name, oracle_threshold=threshold)
     return manifest
 
+# %% ../nbs/31_generate.ipynb #49832841
+@dataclass(eq=False)
+class _Plan:
+    "What generate_dataset settled before drawing anything (stage 1)."
+    src: Source; clf: Classifier; oracle: Classifier|None; oracle_threshold: float
+    names: list; classes: list; want: list; min_conf: float; seed: int; batch_size: int; max_tries: float
+    pairs: list; fsrc: Source|None; n_frontier: int; frontier_tol: float
+    folders: list; pair_folders: list; out: Path; config: dict
+    @property
+    def tmp(self) -> Path: return self.out.parent/f".{self.out.name}.partial"   # the temporary folder, renamed onto out at the end
+    @property
+    def base(self) -> int: return self.seed * SEED_STRIDE                       # latent seed of candidate 0
+
+def _plan(source, out_dir, classifier, *, n_per_class, total, classes, min_confidence, oracle, oracle_threshold, data, spread,
+          frontier_pairs, n_frontier, frontier_source, frontier_tol, max_tries, batch_size, seed, npz, tfrecord) -> _Plan:
+    "Stage 1 (plan): check the arguments, resolve the source, the judge and the oracle, and the settings a resume must match."
+    src = as_source(source, data, spread=spread)
+    clf = as_classifier(classifier) if classifier is not None else src.classifier
+    if clf is None: raise ArgumentError.expected('classifier', 'a classifier to judge the images (the source has none)', 'None')
+    c0 = None if src.kind == 'sorted' else src.classes[0]
+    probe = src.images(c0, src.codes(c0, [0])[0])
+    clf.probs(probe)                                             # the classifier must take the source's images
+    if oracle is not None:
+        oracle = _as_oracle(clf, oracle)                         # not the judge itself, the same classes
+        if src.classifier is not None and src.classifier is not clf: _as_oracle(src.classifier, oracle)   # nor the source's own guide
+        oracle.probs(probe)                                      # it must take them too
+    othr = check_float('oracle_threshold', oracle_threshold, 0, 1)
+    names = clf.class_names
+    min_conf, seed = check_float('min_confidence', min_confidence, 0, 1), check_int('seed', seed, 0, 2**31 - 1)
+    batch_size, max_tries = check_int('batch_size', batch_size, 1), check_float('max_tries', max_tries, 1)
+    cls = resolve_classes(classes, names, name='classes', allowed=src.classes)
+    if n_per_class is not None and total is not None: raise ArgumentError.expected('n_per_class, total', 'one of them', 'both')
+    want = ([check_int('n_per_class', n_per_class, 0)] * len(cls) if n_per_class is not None else
+            _split_total(check_int('total', total, 0), len(cls)) if total is not None else [100] * len(cls))
+    pairs = _resolve_pairs(frontier_pairs, names, None)
+    fsrc = None
+    if pairs:
+        fsrc = src if frontier_source is None else as_source(frontier_source, data, spread=spread)
+        if fsrc.decoder is None: raise ArgumentError.expected('frontier_source', 'a source with a decoder for frontier images', fsrc.name)
+        n_frontier = check_int('n_frontier', n_frontier, 1)
+    frontier_tol = check_float('frontier_tol', frontier_tol, 1e-6, 0.5)
+    folders = class_folders(names, numbered=True)
+    config = dict(source=src.name, source_kind=src.kind, classifier=clf.name, class_names=names, classes=cls, want=want,
+                  min_confidence=min_conf, seed=seed, spread=spread if src.kind == 'near_data' else None,
+                  frontier_pairs=[list(p) for p in pairs], n_frontier=n_frontier if pairs else 0,
+                  frontier_source=None if fsrc is None else fsrc.name, frontier_tol=frontier_tol, npz=bool(npz), tfrecord=bool(tfrecord),
+                  folders=folders)
+    return _Plan(src, clf, oracle, othr, names, cls, want, min_conf, seed, batch_size, max_tries, pairs, fsrc,
+                 n_frontier if pairs else 0, frontier_tol, folders, class_folders(names), Path(out_dir), config)
+
+# %% ../nbs/31_generate.ipynb #7f498b5b
+def _existing(plan:_Plan, resume:bool, overwrite:bool, verbose) -> GeneratedDataset|None:
+    "A finished dataset with the same settings (judged again when a new oracle is given), None to generate, or an error for a folder in the way."
+    out = plan.out
+    if not out.exists(): return None
+    done = (out/'manifest.json').is_file()
+    if overwrite and (done or (out.is_dir() and not any(out.iterdir()))): shutil.rmtree(out); return None
+    if not (done and resume):
+        raise DataError.expected('out_dir', 'a folder that does not exist yet', f"{str(out)!r}, which exists" + (' (pass overwrite=True to replace it)' if done else ''))
+    g = load_generated(out)
+    diff = [k for k in plan.config if g.manifest['config'].get(k) != plan.config[k]]
+    if diff: raise DataError.expected('out_dir', f"a dataset with the same settings to return it ({', '.join(diff)} differ)", f"{str(out)!r} (pass overwrite=True to replace it)")
+    if plan.oracle is not None and (g.oracle, g.manifest.get('oracle_threshold')) != (plan.oracle.name, plan.oracle_threshold):   # judged by a new oracle
+        atomic_write_json(out/'manifest.json', _judge(out, g.manifest, plan.oracle, plan.oracle_threshold)); _write_exports(out, g.manifest)
+    if verbose: print(f"{out}: already complete ({len(g)} images)")
+    return g
+
+def _open_partial(plan:_Plan, resume:bool) -> dict:
+    "The state of an interrupted run with the same settings (its stray files removed), or a fresh one in a new temporary folder."
+    tmp = plan.tmp
+    st = _load_state(tmp, plan.config) if resume and tmp.is_dir() else None
+    if st is None:
+        if tmp.exists(): shutil.rmtree(tmp)
+        st = dict(config=plan.config, rows=[], cursor={}, examined={}, frontier_done=[], seconds=0.0, candidates=0)
+    tmp.mkdir(parents=True, exist_ok=True)
+    _clean_partial(tmp, st['rows'])
+    return st
+
+# %% ../nbs/31_generate.ipynb #d854821a
+def _sample_judge(src:Source, clf:Classifier, c, seeds):
+    "Stage 2 (sample and judge): candidates (canonical images) of class c (None: a sorted stream) for latent seeds, the judge's probabilities and the codes' extras."
+    z, extra = src.codes(c, seeds)
+    x = src.images(c, z)
+    return x, clf.probs(x), extra
+
+def _write_kept(plan:_Plan, tmp:Path, rows:list, c:int, x, p, seeds, extra, idx):
+    "Stage 3 (write): the kept candidates `idx` of class c as PNGs under tmp/images/ (atomic) and their manifest rows."
+    for i in idx:
+        rel = f"images/{plan.folders[c]}/{int(seeds[i]):012d}.png"
+        save_png(_inside(tmp, rel), to_uint8(x[i:i + 1])[0])
+        rows.append(_row(rel, 'class', c, plan.names[c], p[i, c], seeds[i], p[i], plan.src.name, plan.names,
+                         data_index=extra['data_index'][i] if 'data_index' in extra else -1))
+
+# %% ../nbs/31_generate.ipynb #6fbf2b02
+def _draw_classes(plan:_Plan, tmp:Path, st:dict, kept:dict, save_state, progress):
+    "Stages 2 and 3, batch after batch, until each class has its images or max_tries is spent; the state is saved after each batch."
+    src, rows = plan.src, st['rows']
+    def batch(c, k, limit):
+        seeds = plan.base + np.arange(k, min(k + plan.batch_size, limit))
+        return (seeds,) + _sample_judge(src, plan.clf, c, seeds)
+    def advance(key, k, examined):
+        st['cursor'][key] = st['examined'][key] = k + examined; st['candidates'] += examined
+        save_state(); progress()
+        return k + examined
+    if src.kind == 'sorted':                                     # one stream, sorted into the classes by the judge
+        need = {c: w - kept[c] for c, w in zip(plan.classes, plan.want)}
+        limit, k = int(plan.max_tries * max(sum(plan.want), 1)), st['cursor'].get('all', 0)
+        while any(v > 0 for v in need.values()) and k < limit:
+            seeds, x, p, extra = batch(None, k, limit)
+            acc, examined = _accept_sorted(p, need, plan.min_conf)
+            for i, c in acc: _write_kept(plan, tmp, rows, c, x, p, seeds, extra, [i]); kept[c] += 1
+            k = advance('all', k, examined)
+        return
+    for c, w in zip(plan.classes, plan.want):                    # a stream per class
+        key, limit = str(c), int(plan.max_tries * max(w, 1))
+        k = st['cursor'].get(key, 0)
+        while kept[c] < w and k < limit:
+            seeds, x, p, extra = batch(c, k, limit)
+            idx, examined = _accept(p, w - kept[c], c, plan.min_conf)
+            _write_kept(plan, tmp, rows, c, x, p, seeds, extra, idx); kept[c] += len(idx)
+            k = advance(key, k, examined)
+
+def _frontier_ends(plan:_Plan, c:int, n:int):
+    "n end points of class c from the frontier source (codes, seeds): candidates the judge puts on c's side of the boundary."
+    fsrc, got_z, got_s, k = plan.fsrc, [], [], 0
+    cc = c if fsrc.kind != 'sorted' else None
+    while sum(len(s) for s in got_s) < n and k < int(plan.max_tries * n):
+        seeds = plan.base + _FRONTIER_STREAM + np.arange(k, k + plan.batch_size)
+        z, _ = fsrc.codes(cc, seeds)
+        ok = np.flatnonzero(plan.clf.probs(fsrc.images(cc, z)).argmax(1) == c)
+        got_z.append(z[ok] if fsrc.frontier_code is None else fsrc.frontier_code(c, z[ok])); got_s.append(seeds[ok]); k += plan.batch_size
+    return np.concatenate(got_z)[:n], np.concatenate(got_s)[:n]
+
+def _draw_frontier(plan:_Plan, tmp:Path, st:dict, save_state, progress):
+    "Frontier images per pair: end points of class A and B, then the 50/50 point between them (latent.find_frontier), written as stage 3 does."
+    names, rows = plan.names, st['rows']
+    for a, b in plan.pairs:
+        if [a, b] in st['frontier_done']: continue
+        (za, sa), (zb, sb) = _frontier_ends(plan, a, plan.n_frontier), _frontier_ends(plan, b, plan.n_frontier)
+        m, fold = min(len(za), len(zb)), f"frontier/{plan.pair_folders[a]}__{plan.pair_folders[b]}"
+        if m:
+            fr = find_frontier(plan.fsrc.decoder, plan.clf, za[:m], zb[:m], a, b, tol=plan.frontier_tol)
+            for i in np.flatnonzero(fr.found):
+                rel = f"{fold}/{int(i):06d}.png"
+                save_png(_inside(tmp, rel), to_uint8(fr.images[i:i + 1])[0])
+                rows.append(_row(rel, 'frontier', -1, f"{names[a]} | {names[b]}", fr.probs[i, [a, b]].max(), sa[i], fr.probs[i], plan.fsrc.name, names,
+                                 seed_b=sb[i], t=fr.t[i], a=a, b=b))
+        else: _inside(tmp, fold).mkdir(parents=True, exist_ok=True)
+        st['frontier_done'].append([a, b]); save_state(); progress()
+
+# %% ../nbs/31_generate.ipynb #cdf76938
+def _acceptance(plan:_Plan, st:dict, kept:dict) -> dict:
+    "Per intended class: accepted, wanted, examined and the rate."
+    ex = {c: int(st['examined'].get('all' if plan.src.kind == 'sorted' else str(c), 0)) for c in plan.classes}
+    return {plan.names[c]: dict(accepted=kept[c], wanted=w, examined=ex[c], rate=round(kept[c] / max(ex[c], 1), 4)) for c, w in zip(plan.classes, plan.want)}
+
+def _finish(plan:_Plan, tmp:Path, st:dict, kept:dict, seconds:float) -> dict:
+    "Stage 4 (manifest and card): the manifest, manifest.csv, the card and metadata.jsonl, npz / TFRecord on request, then one rename of tmp onto out."
+    names, rows = plan.names, st['rows']
+    for c in range(len(names)): _inside(tmp, f"images/{plan.folders[c]}").mkdir(parents=True, exist_ok=True)   # every class: Keras' numbering
+    rows.sort(key=lambda r: (r['kind'] != 'class', r['file']))
+    acceptance = _acceptance(plan, st, kept)
+    short = [f"{n} ({a['accepted']} of {a['wanted']})" for n, a in acceptance.items() if a['accepted'] < a['wanted']]
+    if short: warnings.warn(f"generate_dataset: expected {plan.want} images per class with p >= {plan.min_conf}, got fewer for {', '.join(short)} "
+                            f"after max_tries={plan.max_tries:g} times as many candidates (lower min_confidence, train longer, or raise max_tries)", stacklevel=3)
+    fcounts = {f"{names[a]} | {names[b]}": sum(r['kind'] == 'frontier' and r['class_a'] == a and r['class_b'] == b for r in rows) for a, b in plan.pairs}
+    manifest = dict(format=DATASET_FORMAT, version=DATASET_VERSION, config=plan.config, class_names=names, folders=plan.folders,
+                    image_shape=list(plan.src.image_shape), source=plan.src.name, classifier=plan.clf.name, min_confidence=plan.min_conf, seed=plan.seed,
+                    counts={names[c]: kept[c] for c in plan.classes}, acceptance=acceptance, oracle=None, oracle_threshold=None, frontier=fcounts,
+                    candidates=int(st['candidates']), seconds=round(seconds, 3),
+                    images_per_second=round(len(rows) / max(seconds, 1e-9), 2), candidates_per_second=round(st['candidates'] / max(seconds, 1e-9), 2),
+                    created=time.strftime('%Y-%m-%d %H:%M:%S'), rows=rows)
+    if plan.oracle is not None: _judge(tmp, manifest, plan.oracle, plan.oracle_threshold)
+    atomic_write_text(tmp/'manifest.csv', _manifest_csv(rows, names))
+    _write_exports(tmp, manifest)                                # README.md card, images/ and frontier/ metadata.jsonl
+    if plan.config['npz']: _write_npz(tmp, rows, tuple(plan.src.image_shape), len(names))
+    if plan.config['tfrecord']: _write_tfrecord(tmp, rows)
+    atomic_write_json(tmp/'manifest.json', manifest)
+    _state_path(tmp).unlink(missing_ok=True)
+    os.replace(tmp, plan.out)
+    return manifest
+
 # %% ../nbs/31_generate.ipynb #a0647775
 def generate_dataset(source,                     # see as_source: a (conditional) WGANGP, a GeneratorDecoder, a VAE, a Decoder, a run folder
                      out_dir,                    # the dataset folder to make (must not exist, unless resuming or overwrite=True)
@@ -485,159 +658,25 @@ def generate_dataset(source,                     # see as_source: a (conditional
                      verbose:int=1) -> GeneratedDataset: # 1: a progress bar; 0: silent
     "Generate a labelled synthetic dataset the classifier agrees with, one folder of PNGs per class, with a manifest; atomic and resumable."
     t_start = time.perf_counter()
-    src = as_source(source, data, spread=spread)
-    clf = as_classifier(classifier) if classifier is not None else src.classifier
-    if clf is None: raise ArgumentError.expected('classifier', 'a classifier to judge the images (the source has none)', 'None')
-    c0 = None if src.kind == 'sorted' else src.classes[0]
-    probe = src.images(c0, src.codes(c0, [0])[0])
-    clf.probs(probe)                                             # the classifier must take the source's images
-    if oracle is not None:
-        oracle = _as_oracle(clf, oracle)                         # not the judge itself, the same classes
-        if src.classifier is not None and src.classifier is not clf: _as_oracle(src.classifier, oracle)   # nor the source's own guide
-        oracle.probs(probe)                                      # it must take them too
-    othr = check_float('oracle_threshold', oracle_threshold, 0, 1)
-    names = clf.class_names
-    min_conf, seed = check_float('min_confidence', min_confidence, 0, 1), check_int('seed', seed, 0, 2**31 - 1)
-    batch_size, max_tries = check_int('batch_size', batch_size, 1), check_float('max_tries', max_tries, 1)
-    cls = resolve_classes(classes, names, name='classes', allowed=src.classes)
-    if n_per_class is not None and total is not None: raise ArgumentError.expected('n_per_class, total', 'one of them', 'both')
-    want = ([check_int('n_per_class', n_per_class, 0)] * len(cls) if n_per_class is not None else
-            _split_total(check_int('total', total, 0), len(cls)) if total is not None else [100] * len(cls))
-    pairs = _resolve_pairs(frontier_pairs, names, None)
-    fsrc = None
-    if pairs:
-        fsrc = src if frontier_source is None else as_source(frontier_source, data, spread=spread)
-        if fsrc.decoder is None: raise ArgumentError.expected('frontier_source', 'a source with a decoder for frontier images', fsrc.name)
-        n_frontier = check_int('n_frontier', n_frontier, 1)
-    frontier_tol = check_float('frontier_tol', frontier_tol, 1e-6, 0.5)
-    folders, pair_folders = class_folders(names, numbered=True), class_folders(names)
-    out = Path(out_dir)
-    config = dict(source=src.name, source_kind=src.kind, classifier=clf.name, class_names=names, classes=cls, want=want,
-                  min_confidence=min_conf, seed=seed, spread=spread if src.kind == 'near_data' else None,
-                  frontier_pairs=[list(p) for p in pairs], n_frontier=n_frontier if pairs else 0,
-                  frontier_source=None if fsrc is None else fsrc.name, frontier_tol=frontier_tol, npz=bool(npz), tfrecord=bool(tfrecord),
-                  folders=folders)
-    if out.exists():
-        done = (out/'manifest.json').is_file()
-        if overwrite and (done or (out.is_dir() and not any(out.iterdir()))): shutil.rmtree(out)
-        elif done and resume:
-            g = load_generated(out)
-            diff = [k for k in config if g.manifest['config'].get(k) != config[k]]
-            if diff: raise DataError.expected('out_dir', f"a dataset with the same settings to return it ({', '.join(diff)} differ)", f"{str(out)!r} (pass overwrite=True to replace it)")
-            if oracle is not None and (g.oracle, g.manifest.get('oracle_threshold')) != (oracle.name, othr):   # judged by a new oracle
-                atomic_write_json(out/'manifest.json', _judge(out, g.manifest, oracle, othr)); _write_exports(out, g.manifest)
-            if verbose: print(f"{out}: already complete ({len(g)} images)")
-            return g
-        else: raise DataError.expected('out_dir', 'a folder that does not exist yet', f"{str(out)!r}, which exists" + (' (pass overwrite=True to replace it)' if done else ''))
-    tmp = out.parent/f".{out.name}.partial"
-    st = _load_state(tmp, config) if resume and tmp.is_dir() else None
-    if st is None:
-        if tmp.exists(): shutil.rmtree(tmp)
-        st = dict(config=config, rows=[], cursor={}, examined={}, frontier_done=[], seconds=0.0, candidates=0)
-    tmp.mkdir(parents=True, exist_ok=True)
-    _clean_partial(tmp, st['rows'])
-    rows, elapsed = st['rows'], st['seconds']
+    plan = _plan(source, out_dir, classifier, n_per_class=n_per_class, total=total, classes=classes, min_confidence=min_confidence, oracle=oracle,
+                 oracle_threshold=oracle_threshold, data=data, spread=spread, frontier_pairs=frontier_pairs, n_frontier=n_frontier,
+                 frontier_source=frontier_source, frontier_tol=frontier_tol, max_tries=max_tries, batch_size=batch_size, seed=seed, npz=npz, tfrecord=tfrecord)
+    done = _existing(plan, resume, overwrite, verbose)
+    if done is not None: return done
+    tmp, st = plan.tmp, _open_partial(plan, resume)
+    elapsed = st['seconds']
     def save_state():
         st['seconds'] = elapsed + time.perf_counter() - t_start
         atomic_write_json(_state_path(tmp), st)
-
-    kept = {c: sum(r['label'] == c and r['kind'] == 'class' for r in rows) for c in cls}
-    target = sum(want) + (n_frontier * len(pairs) if pairs else 0)
-    bar = keras.utils.Progbar(target, verbose=(1 if sys.stdout.isatty() else 2) if verbose else 0, unit_name='image', stateful_metrics=['acceptance'])
-    def progress():
+    kept = {c: sum(r['label'] == c and r['kind'] == 'class' for r in st['rows']) for c in plan.classes}
+    bar = keras.utils.Progbar(sum(plan.want) + plan.n_frontier * len(plan.pairs), verbose=(1 if sys.stdout.isatty() else 2) if verbose else 0,
+                              unit_name='image', stateful_metrics=['acceptance'])
+    def progress(finalize=False):
         ex = sum(st['examined'].values())
-        bar.update(len(rows), values=[('acceptance', sum(kept.values()) / max(ex, 1))])
+        bar.update(len(st['rows']), values=[('acceptance', sum(kept.values()) / max(ex, 1))], finalize=finalize)
     progress()
-
-    def keep(c, x, p, seeds, extra, idx):
-        for i in idx:
-            rel = f"images/{folders[c]}/{int(seeds[i]):012d}.png"
-            _write_png(tmp, rel, to_uint8(x[i:i + 1])[0])
-            rows.append(_row(rel, 'class', c, names[c], p[i, c], seeds[i], p[i], src.name, names,
-                             data_index=extra['data_index'][i] if 'data_index' in extra else -1))
-            kept[c] += 1
-
-    base = seed * SEED_STRIDE
-    if src.kind == 'sorted':
-        need = {c: w - kept[c] for c, w in zip(cls, want)}
-        limit = int(max_tries * max(sum(want), 1))
-        k = st['cursor'].get('all', 0)
-        while any(v > 0 for v in need.values()) and k < limit:
-            ks = np.arange(k, min(k + batch_size, limit))
-            seeds = base + ks
-            z, extra = src.codes(None, seeds)
-            x = src.images(None, z); p = clf.probs(x)
-            acc, examined = _accept_sorted(p, need, min_conf)
-            for i, c in acc: keep(c, x, p, seeds, extra, [i])
-            k += examined
-            st['cursor']['all'] = k; st['examined']['all'] = k; st['candidates'] += examined
-            save_state(); progress()
-    else:
-        for c, w in zip(cls, want):
-            key, limit = str(c), int(max_tries * max(w, 1))
-            k = st['cursor'].get(key, 0)
-            while kept[c] < w and k < limit:
-                ks = np.arange(k, min(k + batch_size, limit))
-                seeds = base + ks
-                z, extra = src.codes(c, seeds)
-                x = src.images(c, z); p = clf.probs(x)
-                idx, examined = _accept(p, w - kept[c], c, min_conf)
-                keep(c, x, p, seeds, extra, idx)
-                k += examined
-                st['cursor'][key] = k; st['examined'][key] = k; st['candidates'] += examined
-                save_state(); progress()
-
-    # frontier images: end points of class A and B from the frontier source, then the 50/50 point between them
-    for a, b in pairs:
-        if [a, b] in st['frontier_done']: continue
-        ends = {}
-        for c in (a, b):
-            got_z, got_s, k = [], [], 0
-            lim = int(max_tries * n_frontier)
-            while sum(len(s) for s in got_s) < n_frontier and k < lim:
-                seeds = base + _FRONTIER_STREAM + np.arange(k, k + batch_size)
-                z, _ = fsrc.codes(c if fsrc.kind != 'sorted' else None, seeds)
-                p = clf.probs(fsrc.images(c if fsrc.kind != 'sorted' else None, z))
-                ok = np.flatnonzero(p.argmax(1) == c)           # an end point only needs to be on its class's side of the boundary
-                got_z.append(z[ok] if fsrc.frontier_code is None else fsrc.frontier_code(c, z[ok])); got_s.append(seeds[ok]); k += batch_size
-            ends[c] = (np.concatenate(got_z)[:n_frontier], np.concatenate(got_s)[:n_frontier])
-        m = min(len(ends[a][0]), len(ends[b][0]))
-        fold = f"frontier/{pair_folders[a]}__{pair_folders[b]}"
-        if m:
-            fr = find_frontier(fsrc.decoder, clf, ends[a][0][:m], ends[b][0][:m], a, b, tol=frontier_tol)
-            for i in np.flatnonzero(fr.found):
-                rel = f"{fold}/{int(i):06d}.png"
-                _write_png(tmp, rel, to_uint8(fr.images[i:i + 1])[0])
-                rows.append(_row(rel, 'frontier', -1, f"{names[a]} | {names[b]}", fr.probs[i, [a, b]].max(), ends[a][1][i], fr.probs[i], fsrc.name, names,
-                                 seed_b=ends[b][1][i], t=fr.t[i], a=a, b=b))
-        else: _inside(tmp, fold).mkdir(parents=True, exist_ok=True)
-        st['frontier_done'].append([a, b]); save_state(); progress()
-
-    # finish: manifest, optional npz / TFRecord, then one rename
-    for c in range(len(names)): _inside(tmp, f"images/{folders[c]}").mkdir(parents=True, exist_ok=True)   # every class: Keras' numbering
-    rows.sort(key=lambda r: (r['kind'] != 'class', r['file']))
-    examined = {names[c]: int(st['examined'].get(str(c), 0)) for c in cls} if src.kind != 'sorted' else {names[c]: int(st['examined'].get('all', 0)) for c in cls}
-    acceptance = {names[c]: dict(accepted=kept[c], wanted=w, examined=examined[names[c]], rate=round(kept[c] / max(examined[names[c]], 1), 4))
-                  for c, w in zip(cls, want)}
-    short = [f"{n} ({a['accepted']} of {a['wanted']})" for n, a in acceptance.items() if a['accepted'] < a['wanted']]
-    if short: warnings.warn(f"generate_dataset: expected {want} images per class with p >= {min_conf}, got fewer for {', '.join(short)} "
-                            f"after max_tries={max_tries:g} times as many candidates (lower min_confidence, train longer, or raise max_tries)", stacklevel=2)
-    fcounts = {f"{names[a]} | {names[b]}": sum(r['kind'] == 'frontier' and r['class_a'] == a and r['class_b'] == b for r in rows) for a, b in pairs}
-    seconds = elapsed + time.perf_counter() - t_start
-    n_class = sum(kept.values())
-    manifest = dict(format=DATASET_FORMAT, version=DATASET_VERSION, config=config, class_names=names, folders=folders,
-                    image_shape=list(src.image_shape), source=src.name, classifier=clf.name, min_confidence=min_conf, seed=seed,
-                    counts={names[c]: kept[c] for c in cls}, acceptance=acceptance, oracle=None, oracle_threshold=None, frontier=fcounts,
-                    candidates=int(st['candidates']), seconds=round(seconds, 3),
-                    images_per_second=round(len(rows) / max(seconds, 1e-9), 2), candidates_per_second=round(st['candidates'] / max(seconds, 1e-9), 2),
-                    created=time.strftime('%Y-%m-%d %H:%M:%S'), rows=rows)
-    if oracle is not None: _judge(tmp, manifest, oracle, othr)
-    atomic_write_text(tmp/'manifest.csv', _manifest_csv(rows, names))
-    _write_exports(tmp, manifest)                                # README.md card, images/ and frontier/ metadata.jsonl
-    if npz: _write_npz(tmp, rows, tuple(src.image_shape), len(names))
-    if tfrecord: _write_tfrecord(tmp, rows)
-    atomic_write_json(tmp/'manifest.json', manifest)
-    _state_path(tmp).unlink()
-    os.replace(tmp, out)
-    bar.update(len(rows), values=[('acceptance', n_class / max(sum(examined.values()) if src.kind != 'sorted' else st['candidates'], 1))], finalize=True)
-    return GeneratedDataset(out, manifest)
+    _draw_classes(plan, tmp, st, kept, save_state, progress)      # stages 2 and 3
+    _draw_frontier(plan, tmp, st, save_state, progress)
+    manifest = _finish(plan, tmp, st, kept, elapsed + time.perf_counter() - t_start)   # stage 4
+    progress(finalize=True)
+    return GeneratedDataset(plan.out, manifest)
