@@ -284,15 +284,15 @@ def log_probs(self:Classifier, x):
     return self._probs_and_logits(x)[1]
 
 # %% ../nbs/03_classifier.ipynb #e229e853
-@property
-def _has_features(self:Classifier) -> bool:
+@patch(as_prop=True)
+def has_features(self:Classifier) -> bool:
+    "Whether the model has penultimate features (a Keras layer graph with a usable feature layer); found once."
     if not self._features_tried:
         self._features_tried = True
         if self.is_keras:
             self._features_model = _feature_model(self.model, self.feature_layer)
             if self._features_model is not None: self._features_fn = tf.function(lambda x: self._features_model(self.prepare(x), training=False), reduce_retracing=True)
     return self._features_model is not None
-Classifier.has_features = _has_features
 
 @patch
 def features(self:Classifier, images, batch_size:int|None=None) -> np.ndarray:
@@ -422,7 +422,7 @@ def _csv_value(v):
 
 class EpochCSVLogger(keras.callbacks.Callback):
     "Keras' CSVLogger(append=True) with one row per epoch across resumes: a resumed fit first drops the rows of the epochs it repeats; every write is atomic."
-    def __init__(self, filename): # the CSV file (e.g. run_dir/'log.csv')
+    def __init__(self, filename): # the CSV file (e.g. run_dir/RUN_FILES.log)
         super().__init__()
         self.path, self.keys, self.rows = Path(filename), [], None
 
@@ -504,9 +504,40 @@ class AtomicBackupAndRestore(keras.callbacks.Callback):
         except (ValueError, KeyError): return None
 
 # %% ../nbs/03_classifier.ipynb #8ba1acdb
+def _classifier_config(train, model, build, epochs, batch_size, lr, val_fraction, augment, seed) -> dict:
+    "The settings of a classifier run that a resume must repeat (as JSON reads them back)."
+    return json.loads(json.dumps(dict(model='classifier', image_shape=list(train.shape), class_names=train.class_names, n_train=len(train),
+                                      architecture='build_classifier' if model is None else model.name, build=build or {}, epochs=epochs,
+                                      batch_size=batch_size, lr=lr, val_fraction=val_fraction, augment=bool(augment), seed=seed)))
+
+def _check_classifier_run(run_dir, config):
+    "Refuse to resume a classifier run folder whose config.json holds other settings (what train_gan does for a GAN)."
+    f = Path(run_dir)/RUN_FILES.config
+    if not f.is_file(): return
+    try: old = json.loads(f.read_text())
+    except ValueError as e: raise DataError.expected(str(f), "a classifier run's config.json", f"{type(e).__name__}: {e}") from None
+    diff = [k for k in config if old.get(k) != config[k]]
+    if diff: raise DataError.expected('run_dir', f"the same settings to resume the run in {str(run_dir)!r} ({', '.join(f'{k}={old.get(k)!r}' for k in diff)})",
+                                      ', '.join(f'{k}={config[k]!r}' for k in diff) + ' (use another run_dir, or delete it to start over)')
+
 def _augmenter(shape):
     layers = [keras.layers.RandomTranslation(0.08, 0.08, fill_mode='constant', fill_value=-1.0)]
     return keras.Sequential(layers, name='augment')
+
+def _compiled_classifier(train, model, build, epochs, batch_size, lr) -> keras.Model:
+    "The model to train (given, or built by build_classifier), checked against the data and compiled: Adam, linear warm-up, cosine decay."
+    if model is None: model = build_classifier(train.shape, train.n_classes, **(build or {}))
+    elif build: raise ArgumentError.expected('build', 'None when a model is given (build_classifier arguments are for the model built here)', build)
+    elif not isinstance(model, keras.Model): raise ArgumentError.expected('model', 'a keras.Model returning logits', type(model).__name__)
+    n_out = model.outputs[0].shape[-1] if getattr(model, 'outputs', None) else None
+    if n_out is not None and n_out != train.n_classes:
+        raise LabelError.expected('model', f"{train.n_classes} outputs for classes {train.class_names}", f"{n_out} outputs")
+    steps = math.ceil(len(train) / batch_size)
+    warm = max(1, min(steps, epochs * steps // 10))   # linear warm-up over the first epoch (at most 10 % of the run)
+    schedule = keras.optimizers.schedules.CosineDecay(0.0, decay_steps=max(1, epochs * steps - warm), warmup_target=lr, warmup_steps=warm)
+    model.compile(optimizer=keras.optimizers.Adam(schedule), loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+                  metrics=['accuracy'])
+    return model
 
 def train_classifier(train:ImageDataset,          # training images and labels
                      val:ImageDataset|None=None,  # validation set; None: hold out `val_fraction` of `train`
@@ -528,23 +559,15 @@ def train_classifier(train:ImageDataset,          # training images and labels
     if run_dir is not None: run_dir = check_run_folder(run_dir)   # before anything is built or written
     epochs, batch_size = check_int('epochs', epochs, 1), check_int('batch_size', batch_size, 1)
     lr = check_float('lr', lr, 0)
+    if run_dir is not None:
+        config = _classifier_config(train, model, build, epochs, batch_size, lr, val_fraction if val is None else 'given', augment, seed)
+        _check_classifier_run(run_dir, config)                   # a resume with other settings is refused before anything is built
     set_seed(seed)
     if val is None and val_fraction: train, val = train.split(1 - check_float('val_fraction', val_fraction, 0, 0.9), seed=seed)
     if val is not None and (val.shape != train.shape or val.class_names != train.class_names):
         raise DataError.expected('val', f"images {train.shape} with classes {train.class_names}", f"images {val.shape} with classes {val.class_names}")
     strategy = get_strategy(strategy) if isinstance(strategy, str) else (strategy or tf.distribute.get_strategy())
-    with strategy.scope():
-        if model is None: model = build_classifier(train.shape, train.n_classes, **(build or {}))
-        elif build: raise ArgumentError.expected('build', 'None when a model is given (build_classifier arguments are for the model built here)', build)
-        elif not isinstance(model, keras.Model): raise ArgumentError.expected('model', 'a keras.Model returning logits', type(model).__name__)
-        n_out = model.outputs[0].shape[-1] if getattr(model, 'outputs', None) else None
-        if n_out is not None and n_out != train.n_classes:
-            raise LabelError.expected('model', f"{train.n_classes} outputs for classes {train.class_names}", f"{n_out} outputs")
-        steps = math.ceil(len(train) / batch_size)
-        warm = max(1, min(steps, epochs * steps // 10))   # linear warm-up over the first epoch (at most 10 % of the run)
-        schedule = keras.optimizers.schedules.CosineDecay(0.0, decay_steps=max(1, epochs * steps - warm), warmup_target=lr, warmup_steps=warm)
-        model.compile(optimizer=keras.optimizers.Adam(schedule), loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
-                      metrics=['accuracy'])
+    with strategy.scope(): model = _compiled_classifier(train, model, build, epochs, batch_size, lr)
     ds = train.to_tf(batch_size, shuffle=True, seed=seed)
     if augment:
         aug = _augmenter(train.shape)
@@ -552,13 +575,14 @@ def train_classifier(train:ImageDataset,          # training images and labels
     cbs = list(callbacks)
     if run_dir is not None:
         run_dir.mkdir(parents=True, exist_ok=True); _remove_temporaries(run_dir)
-        cbs += [keras.callbacks.TensorBoard(str(run_dir/'tensorboard'), write_graph=False), EpochCSVLogger(run_dir/'log.csv'),
-                AtomicBackupAndRestore(run_dir/'backup')]          # the backup last: an epoch is backed up once the others wrote it
+        atomic_write_json(run_dir/RUN_FILES.config, config)
+        cbs += [keras.callbacks.TensorBoard(str(run_dir/RUN_FILES.tensorboard), write_graph=False), EpochCSVLogger(run_dir/RUN_FILES.log),
+                AtomicBackupAndRestore(run_dir/RUN_FILES.backup)]          # the backup last: an epoch is backed up once the others wrote it
     model.trainable = True
     hist = model.fit(ds, validation_data=val.to_tf(batch_size * 2, shuffle=False) if val is not None else None,
                      epochs=epochs, callbacks=cbs, verbose=verbose, shuffle=False)   # the pipeline shuffles itself
     clf = Classifier(model, train.class_names, output='logits', name=model.name)
-    if run_dir is not None: clf.save(run_dir/'classifier.keras')
+    if run_dir is not None: clf.save(run_dir/RUN_FILES.classifier)
     return clf, hist.history
 
 # %% ../nbs/03_classifier.ipynb #fd55d31a
@@ -602,9 +626,10 @@ def plot_confusion(cm,                  # confusion matrix, rows = true class
     return fig
 
 def save_figure(fig, path, dpi:int=120):
-    "Save a matplotlib figure atomically (format from the suffix) and close it."
+    "Save a matplotlib figure atomically and close it: a PNG through core's `save_png`, another format (pdf, svg) from the suffix."
     import matplotlib.pyplot as plt
     path = Path(path)
+    if path.suffix.lower() == '.png': return save_png(path, fig, dpi=dpi)
     with atomic_path(path) as tmp: fig.savefig(tmp, dpi=dpi, format=path.suffix.lstrip('.') or 'png', bbox_inches='tight')
     plt.close(fig)
     return path

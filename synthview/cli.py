@@ -43,7 +43,7 @@ class Run:
     "A run folder and its config.json: the data settings and, per step, settings, status and seconds."
     def __init__(self, path):
         self.path = Path(path)
-        f = self.path/'config.json'
+        f = self.path/EXPERIMENT_FILES.config
         try: self.config = json.loads(f.read_text()) if f.is_file() else {}
         except ValueError as e: raise DataError.expected(str(f), 'a JSON run configuration', f"{type(e).__name__}: {e}") from None
         self.config.setdefault('steps', {})
@@ -51,7 +51,7 @@ class Run:
     def save(self):
         "Write config.json atomically."
         self.path.mkdir(parents=True, exist_ok=True)
-        atomic_write_json(self.path/'config.json', self.config)
+        atomic_write_json(self.path/EXPERIMENT_FILES.config, self.config)
 
     @contextlib.contextmanager
     def step(self, name:str, settings:dict):
@@ -105,7 +105,7 @@ def _data(a, run:Run):
 
 def _check_step(run:Run, name:str, done:Path, a, partial:Path|None=None) -> bool:
     "True when the step is done and kept (--resume); refuse a folder holding a step unless --resume."
-    d = run.path/name
+    d = EXPERIMENT_FILES.path(run.path, name)
     if done.exists():
         if a.resume:
             print(f"{name}: already done in {d}, kept (--resume)")
@@ -139,7 +139,7 @@ def _weights_sha256(model) -> str:
     return h.hexdigest()
 
 def _classifier_path(a, run):
-    p = Path(a.classifier) if getattr(a, 'classifier', None) else run.path/'classifier'/'classifier.keras'
+    p = Path(a.classifier) if getattr(a, 'classifier', None) else run.path/EXPERIMENT_FILES.classifier/RUN_FILES.classifier
     if not p.is_file(): raise DataError.expected('--classifier', "a trained classifier (run 'synthview train-classifier' with this --out first, or pass --classifier FILE.keras)", repr(str(p)))
     return p
 
@@ -147,7 +147,7 @@ def _oracle(a, run):
     "The run's oracle (a Classifier): --oracle FILE, else RUN/oracle/classifier.keras when trained; None: none, or --no-oracle."
     if getattr(a, 'no_oracle', False): return None
     given = getattr(a, 'oracle', None)
-    p = Path(given) if given else run.path/'oracle'/'classifier.keras'
+    p = Path(given) if given else run.path/EXPERIMENT_FILES.oracle/RUN_FILES.classifier
     if not p.is_file():
         if given: raise DataError.expected('--oracle', "a trained oracle (run 'synthview train-oracle', or pass --oracle FILE.keras)", repr(given))
         return None
@@ -166,8 +166,8 @@ def _strategy(a):
 # %% ../nbs/50_cli.ipynb #8d0c3be7
 def step_train_classifier(a, run:Run) -> dict:
     "Train the built-in classifier; print accuracy; write the model, metrics.json and confusion.png to classifier/."
-    d = run.path/'classifier'
-    if _check_step(run, 'classifier', d/'metrics.json', a): return json.loads((d/'metrics.json').read_text())
+    d = run.path/EXPERIMENT_FILES.classifier
+    if _check_step(run, 'classifier', d/RUN_FILES.metrics, a): return json.loads((d/RUN_FILES.metrics).read_text())
     train, test = _data(a, run)
     from synthview.classifier import train_classifier, evaluate_classifier, plot_confusion, save_figure
     with run.step('classifier', _settings(a, ('classifier_epochs', 'classifier_batch_size', 'augment', 'head', 'classifier_dropout', 'strategy'))):
@@ -180,16 +180,16 @@ def step_train_classifier(a, run:Run) -> dict:
         m = dict(test_accuracy=ev['accuracy'], per_class_accuracy=ev['per_class_accuracy'], confusion=ev['confusion'].tolist(),
                  class_names=ev['class_names'], epochs=a.classifier_epochs, train_seconds=round(time.time() - t0, 1), data=run.config['data']['data'],
                  final_loss=float(hist['loss'][-1]), weights_sha256=_weights_sha256(clf.model))
-        atomic_write_json(d/'metrics.json', m)
+        atomic_write_json(d/RUN_FILES.metrics, m)
     print(f"test accuracy: {ev['accuracy']:.4f} on {ev['n']} images (chance {1 / len(ev['class_names']):.3f}; {time.time() - t0:.0f} s)")
-    if not a.quiet: print(f"wrote {d/'classifier.keras'}, {d/'confusion.png'}, {d/'metrics.json'} (weights sha256 {m['weights_sha256'][:16]})")
+    if not a.quiet: print(f"wrote {d/RUN_FILES.classifier}, {d/'confusion.png'}, {d/RUN_FILES.metrics} (weights sha256 {m['weights_sha256'][:16]})")
     return m
 
 # %% ../nbs/50_cli.ipynb #035fb65f
 def step_train_oracle(a, run:Run) -> dict:
     "Train the independent oracle (another architecture and seed) into oracle/; print its accuracy and its agreement with the classifier on real test images."
-    d = run.path/'oracle'
-    if _check_step(run, 'oracle', d/'metrics.json', a): return json.loads((d/'metrics.json').read_text())
+    d = run.path/EXPERIMENT_FILES.oracle
+    if _check_step(run, 'oracle', d/RUN_FILES.metrics, a): return json.loads((d/RUN_FILES.metrics).read_text())
     cpath = _classifier_path(a, run)
     train, test = _data(a, run)
     from synthview.classifier import load_classifier, evaluate_classifier
@@ -203,10 +203,10 @@ def step_train_oracle(a, run:Run) -> dict:
         m = dict(test_accuracy=ev['accuracy'], per_class_accuracy=ev['per_class_accuracy'], confusion=ev['confusion'].tolist(), class_names=ev['class_names'],
                  agreement_on_real=ag['agreement'], classifier_accuracy=ag['guide_accuracy'], n_test=ag['n'], classifier=str(cpath),
                  epochs=a.oracle_epochs, width=a.oracle_width, seed=seed, train_seconds=round(time.time() - t0, 1), weights_sha256=_weights_sha256(oracle.model))
-        atomic_write_json(d/'metrics.json', m)
+        atomic_write_json(d/RUN_FILES.metrics, m)
     print(f"oracle: test accuracy {m['test_accuracy']:.4f} (classifier {m['classifier_accuracy']:.4f}); picks the classifier's class on "
           f"{m['agreement_on_real']:.3f} of {m['n_test']} real test images ({m['train_seconds']:.0f} s)")
-    if not a.quiet: print(f"wrote {d/'classifier.keras'}, {d/'metrics.json'}")
+    if not a.quiet: print(f"wrote {d/RUN_FILES.classifier}, {d/RUN_FILES.metrics}")
     return m
 
 # %% ../nbs/50_cli.ipynb #4a4c563a
@@ -224,8 +224,8 @@ def _widths_arg(s, what):
 # %% ../nbs/50_cli.ipynb #2f86d2a6
 def step_train_gan(a, run:Run) -> dict:
     "Train a classifier-guided WGAN-GP (conditional by default) with its epoch gallery into gan/."
-    d = run.path/'gan'
-    if _check_step(run, 'gan', d/'generator.keras', a): return json.loads((d/'config.json').read_text())
+    d = run.path/EXPERIMENT_FILES.gan
+    if _check_step(run, 'gan', d/RUN_FILES.generator, a): return json.loads((d/RUN_FILES.config).read_text())
     cpath = _classifier_path(a, run)
     train, _ = _data(a, run)
     from synthview.classifier import load_classifier
@@ -260,8 +260,8 @@ def step_train_gan(a, run:Run) -> dict:
 
 def step_train_vae(a, run:Run) -> dict:
     "Train the VAE into vae/."
-    d = run.path/'vae'
-    if _check_step(run, 'vae', d/'summary.json', a): return json.loads((d/'summary.json').read_text())
+    d = run.path/EXPERIMENT_FILES.vae
+    if _check_step(run, 'vae', d/RUN_FILES.summary, a): return json.loads((d/RUN_FILES.summary).read_text())
     train, test = _data(a, run)
     from synthview.vae import train_vae, save_vae
     keys = ('vae_epochs', 'vae_batch_size', 'vae_latent_dim', 'beta', 'vae_widths', 'hidden', 'strategy')
@@ -270,10 +270,10 @@ def step_train_vae(a, run:Run) -> dict:
         vae, hist = train_vae(train, latent_dim=check_int('--latent-dim', a.vae_latent_dim, 1), beta=a.beta, epochs=check_int('--epochs', a.vae_epochs, 1),
                               run_dir=d, batch_size=check_int('--batch-size', a.vae_batch_size, 1), widths=_widths_arg(a.vae_widths, '--widths'),
                               hidden=check_int('--hidden', a.hidden, 1), seed=run.config['data']['seed'], strategy=_strategy(a), verbose=_verbose(a))
-        save_vae(vae, d/'vae.keras')
+        save_vae(vae, d/RUN_FILES.vae)
         s = dict(neg_elbo_test=float(np.mean(vae.neg_elbo(to_canonical(test.images[:1000])))), final_loss=float(hist['loss'][-1]),
                  latent_dim=vae.latent_dim, beta=vae.beta, epochs=a.vae_epochs, train_seconds=round(time.time() - t0, 1))
-        atomic_write_json(d/'summary.json', s)
+        atomic_write_json(d/RUN_FILES.summary, s)
     print(f"VAE: -ELBO {s['neg_elbo_test']:.1f} nats per test image ({s['train_seconds']:.0f} s)")
     return s
 
@@ -300,7 +300,7 @@ def pairs_arg(s, class_names, confusion=None, max_pairs:int=3) -> list:
 def _gan_pool(run, clf, n, seed):
     "The run's GAN as a Source, and codes (in its decoder's space) per class the classifier decides for, from n seeds per class."
     from synthview.generate import as_source
-    src = as_source(run.path/'gan')
+    src = as_source(run.path/EXPERIMENT_FILES.gan)
     seeds = np.arange(n) + seed * 1000
     pool = {}
     for c in (src.classes if src.kind == 'conditional' else [None]):
@@ -313,15 +313,15 @@ def _gan_pool(run, clf, n, seed):
 
 def step_frontier(a, run:Run) -> dict:
     "Interpolations, frontiers, the class map and counterfactuals in a latent space (the VAE's, else the GAN's), into frontier/."
-    d = run.path/'frontier'
-    if _check_step(run, 'frontier', d/'summary.json', a): return json.loads((d/'summary.json').read_text())
+    d = run.path/EXPERIMENT_FILES.frontier
+    if _check_step(run, 'frontier', d/RUN_FILES.summary, a): return json.loads((d/RUN_FILES.summary).read_text())
     cpath = _classifier_path(a, run)
-    vpath = Path(a.vae) if getattr(a, 'vae', None) else run.path/'vae'/'vae.keras'
-    has_gan = (run.path/'gan'/'generator.keras').is_file()
+    vpath = Path(a.vae) if getattr(a, 'vae', None) else run.path/EXPERIMENT_FILES.vae/RUN_FILES.vae
+    has_gan = (run.path/EXPERIMENT_FILES.gan/RUN_FILES.generator).is_file()
     model = check_choice('--model', a.frontier_model, ('auto', 'vae', 'gan'))
     if model != 'gan' and not vpath.is_file() and not (model == 'auto' and has_gan):
         raise DataError.expected('--vae', "a trained VAE (run 'synthview train-vae' with this --out first, or pass --vae FILE.keras)", repr(str(vpath)))
-    if model == 'gan' and not has_gan: raise DataError.expected('--model gan', "a trained GAN in the run folder (run 'synthview train-gan' first)", repr(str(run.path/'gan')))
+    if model == 'gan' and not has_gan: raise DataError.expected('--model gan', "a trained GAN in the run folder (run 'synthview train-gan' first)", repr(str(run.path/EXPERIMENT_FILES.gan)))
     train, test = _data(a, run)
     from synthview.classifier import load_classifier, save_figure
     from synthview.vae import load_vae
@@ -331,7 +331,7 @@ def step_frontier(a, run:Run) -> dict:
     from synthview.report import save_analysis
     clf = load_classifier(cpath)
     names, folders, K = clf.class_names, class_folders(clf.class_names), clf.n_classes
-    cm_path = run.path/'classifier'/'metrics.json'
+    cm_path = run.path/EXPERIMENT_FILES.classifier/RUN_FILES.metrics
     conf = json.loads(cm_path.read_text())['confusion'] if cm_path.is_file() else None
     seed = run.config['data']['seed']
     n_paths = check_int('--n-paths', a.n_paths, 1)
@@ -397,10 +397,10 @@ def step_frontier(a, run:Run) -> dict:
         save_figure(plot_class_map(cmap), d/'class_map.png')
         extra = {} if vae_map is None else dict(vae_class_map=vae_map)
         if vae_map is not None: save_figure(plot_class_map(vae_map), d/'class_map_vae.png')
-        save_analysis(d/'analysis.npz', frontiers=frontiers, interpolations=interps, class_map=cmap, counterfactuals=cfs, **extra)
+        save_analysis(run.path/EXPERIMENT_FILES.analysis, frontiers=frontiers, interpolations=interps, class_map=cmap, counterfactuals=cfs, **extra)
         s = dict(model=model, model_name=what, notes=notes, pairs=per_pair, errors=errors, decided={names[c]: int(len(v)) for c, v in pool.items()},
                  counterfactuals=[{k: int(v) for k, v in zip(*np.unique(cf.status, return_counts=True))} for cf in cfs])
-        atomic_write_json(d/'summary.json', s)
+        atomic_write_json(d/RUN_FILES.summary, s)
     for n_ in notes: print(f"frontier: {n_}")
     for p in per_pair: print(f"frontier {p['pair'][0]} | {p['pair'][1]}: {p.get('found', 0)} of {n_paths} paths cross at p = 50/50 ({what})")
     for e in errors: print(f"frontier {e}")
@@ -409,8 +409,8 @@ def step_frontier(a, run:Run) -> dict:
 # %% ../nbs/50_cli.ipynb #31775bb3
 def step_explain(a, run:Run) -> list|None:
     "Gradient baselines scored against the parts that decide the class (data with part boxes only), into attribution/."
-    d = run.path/'attribution'
-    if _check_step(run, 'attribution', d/'scores.csv', a): return None
+    d = run.path/EXPERIMENT_FILES.attribution
+    if _check_step(run, 'attribution', run.path/EXPERIMENT_FILES.scores, a): return None
     cpath = _classifier_path(a, run)
     _, test = _data(a, run)
     if test.boxes is None or test.attributes is None:
@@ -429,18 +429,41 @@ def step_explain(a, run:Run) -> list|None:
         ex = explain(clf, sub.canonical(), methods=['saliency', 'smoothgrad', 'integrated_gradients'], baselines=['black', 'blur'], n=8, steps=16, max_steps=64)
         rows = score_attributions(ex, sub)
         d.mkdir(parents=True, exist_ok=True)
-        write_scores(rows, d/'scores.csv'); save_figure(plot_scores(rows), d/'scores.png')
+        write_scores(rows, run.path/EXPERIMENT_FILES.scores); save_figure(plot_scores(rows), d/'scores.png')
     best = max((r for r in rows if r['class'] == 'all' and r['method'] != 'chance'), key=lambda r: r['mass_in_boxes'])
     chance = next(r for r in rows if r['class'] == 'all' and r['method'] == 'chance')
     print(f"attribution: {len(right)} images; mass on the deciding parts: best {best['method']} {best['mass_in_boxes']:.2f}, chance {chance['mass_in_boxes']:.2f}")
     return rows
 
 # %% ../nbs/50_cli.ipynb #de89826e
+def _dataset_metrics(a, run:Run, clf, oracle, g, test) -> dict|None:
+    "Hit rate, the oracle's agreement and feature-space distances of a generated dataset against the real test images, into metrics.json and printed."
+    m, n_kept = g.manifest, sum(g.manifest['counts'].values())
+    if n_kept < 2: return None
+    from synthview.metrics import calc_metrics
+    gen, res = g.to_image_dataset(), {}
+    for name in ('hit_rate',) + (('oracle_agreement',) if oracle is not None else ()) + ('frechet_distance', 'kernel_distance', 'precision_recall'):
+        try:
+            with np.errstate(all='ignore'):
+                res.update(calc_metrics([name], clf, gen, real=test, seed=run.config['data']['seed'], min_per_class=5, oracle=oracle,
+                                        threshold=m['min_confidence'], subset_size=min(1000, n_kept), n_subsets=20))
+        except SynthviewError as e: res[name] = dict(error=str(e))     # e.g. too few images for a feature-space measure
+    atomic_write_json(run.path/EXPERIMENT_FILES.metrics, json.loads(json.dumps(res, default=float)))
+    hr, fd, oa = res['hit_rate'], res['frechet_distance'], res.get('oracle_agreement')
+    nan = float('nan')
+    judge = ('no oracle' if oa is None else f"not judged by the oracle: {oa['error']}" if 'error' in oa else
+             f"oracle agreement on the hits {nan if oa['oracle_agreement'] is None else oa['oracle_agreement']:.3f} "
+             f"(real images: {nan if oa.get('oracle_agreement_floor') is None else oa['oracle_agreement_floor']:.3f}), "
+             f"fooling gap {oa['fooling_gap']:.3f} (real images: {oa.get('fooling_gap_floor', nan):.3f})")
+    print(f"metrics: hit rate at p >= {m['min_confidence']:g} {hr.get('hit_rate', nan):.3f} (real images: {hr.get('hit_rate_floor', nan):.3f}), {judge}; "
+          f"classifier-feature FID {fd.get('fd', nan):.2f} (real vs real: {fd.get('fd_floor', nan):.2f})")
+    return res
+
 def step_generate(a, run:Run) -> dict:
     "Generate a labelled synthetic dataset into dataset/ and measure it against real images (metrics.json)."
-    d = run.path/'dataset'
-    if _check_step(run, 'dataset', d/'manifest.json', a, partial=run.path/'.dataset.partial'):
-        return json.loads((d/'manifest.json').read_text())['counts']
+    d = run.path/EXPERIMENT_FILES.dataset
+    if _check_step(run, 'dataset', run.path/EXPERIMENT_FILES.manifest, a, partial=run.path/'.dataset.partial'):
+        return json.loads((run.path/EXPERIMENT_FILES.manifest).read_text())['counts']
     cpath = _classifier_path(a, run)
     train, test = _data(a, run)
     from synthview.classifier import load_classifier
@@ -448,27 +471,27 @@ def step_generate(a, run:Run) -> dict:
     clf, oracle = load_classifier(cpath), _oracle(a, run)
     def source(s):
         if s in ('gan', 'vae'):
-            p = run.path/'gan' if s == 'gan' else run.path/'vae'/'vae.keras'
-            if not (p/'generator.keras' if s == 'gan' else p).exists():
+            p = run.path/EXPERIMENT_FILES.gan if s == 'gan' else run.path/EXPERIMENT_FILES.vae/RUN_FILES.vae
+            if not (p/RUN_FILES.generator if s == 'gan' else p).exists():
                 raise DataError.expected('--source', f"a trained {s.upper()} in the run folder (run 'synthview train-{s}' first, or pass a path)", repr(str(p)))
             return as_source(p, train if s == 'vae' else None, spread=a.spread)
         return as_source(s, train, spread=a.spread)
-    src_name = a.source or ('gan' if (run.path/'gan'/'generator.keras').is_file() else 'vae')
+    src_name = a.source or ('gan' if (run.path/EXPERIMENT_FILES.gan/RUN_FILES.generator).is_file() else 'vae')
     src = source(src_name)
     fpairs = None
     if a.frontier_pairs:
-        fs = run.path/'frontier'/'summary.json'
+        fs = run.path/EXPERIMENT_FILES.frontier/RUN_FILES.summary
         if a.frontier_pairs == 'auto' and fs.is_file():
             fpairs = [tuple(clf.class_names.index(n) for n in p['pair']) for p in json.loads(fs.read_text())['pairs']]
         else:
-            cm_path = run.path/'classifier'/'metrics.json'
+            cm_path = run.path/EXPERIMENT_FILES.classifier/RUN_FILES.metrics
             fpairs = pairs_arg(a.frontier_pairs, clf.class_names, json.loads(cm_path.read_text())['confusion'] if cm_path.is_file() else None, a.max_pairs)
     fsrc = None
     if fpairs:
         fname = a.frontier_source
         if fname in (None, 'auto'):           # the model the frontier step used, else the VAE, else the source itself
-            fs = run.path/'frontier'/'summary.json'
-            fname = (json.loads(fs.read_text()).get('model') if fs.is_file() else None) or ('vae' if (run.path/'vae'/'vae.keras').is_file() else src_name)
+            fs = run.path/EXPERIMENT_FILES.frontier/RUN_FILES.summary
+            fname = (json.loads(fs.read_text()).get('model') if fs.is_file() else None) or ('vae' if (run.path/EXPERIMENT_FILES.vae/RUN_FILES.vae).is_file() else src_name)
         fsrc = src if fname == src_name else source(fname)
     keys = ('source', 'n_per_class', 'total', 'classes', 'min_confidence', 'spread', 'frontier_pairs', 'n_frontier', 'frontier_source', 'npz', 'tfrecord')
     with run.step('generate', dict(_settings(a, keys), oracle=None if oracle is None else oracle.name)) as rec:
@@ -484,25 +507,7 @@ def step_generate(a, run:Run) -> dict:
                   + _judged('acceptance', acc['rate'], j) + ('' if j is None or acc.get('oracle_mean_prob') is None else f", oracle mean p {acc['oracle_mean_prob']:.3f}"))
         for pair, n in m['frontier'].items(): print(f"dataset frontier {pair}: {n} images")
         print(f"dataset: {len(g)} images in {d} ({m['images_per_second']:.1f} images/s kept, {m['candidates_per_second']:.1f} candidates/s)")
-        n_kept = sum(m['counts'].values())
-        if not a.no_metrics and n_kept >= 2:
-            from synthview.metrics import calc_metrics
-            gen, res = g.to_image_dataset(), {}
-            for name in ('hit_rate',) + (('oracle_agreement',) if oracle is not None else ()) + ('frechet_distance', 'kernel_distance', 'precision_recall'):
-                try:
-                    with np.errstate(all='ignore'):
-                        res.update(calc_metrics([name], clf, gen, real=test, seed=run.config['data']['seed'], min_per_class=5, oracle=oracle,
-                                                threshold=m['min_confidence'], subset_size=min(1000, n_kept), n_subsets=20))
-                except SynthviewError as e: res[name] = dict(error=str(e))     # e.g. too few images for a feature-space measure
-            atomic_write_json(run.path/'metrics.json', json.loads(json.dumps(res, default=float)))
-            hr, fd, oa = res['hit_rate'], res['frechet_distance'], res.get('oracle_agreement')
-            nan = float('nan')
-            judge = ('no oracle' if oa is None else f"not judged by the oracle: {oa['error']}" if 'error' in oa else
-                     f"oracle agreement on the hits {nan if oa['oracle_agreement'] is None else oa['oracle_agreement']:.3f} "
-                     f"(real images: {nan if oa.get('oracle_agreement_floor') is None else oa['oracle_agreement_floor']:.3f}), "
-                     f"fooling gap {oa['fooling_gap']:.3f} (real images: {oa.get('fooling_gap_floor', nan):.3f})")
-            print(f"metrics: hit rate at p >= {m['min_confidence']:g} {hr.get('hit_rate', nan):.3f} (real images: {hr.get('hit_rate_floor', nan):.3f}), {judge}; "
-                  f"classifier-feature FID {fd.get('fd', nan):.2f} (real vs real: {fd.get('fd_floor', nan):.2f})")
+        if not a.no_metrics: _dataset_metrics(a, run, clf, oracle, g, test)
     return m['counts']
 
 def step_report(a, run:Run) -> Path:
@@ -543,7 +548,7 @@ def cmd_demo(a):
         step(a, run)
     run.config['demo_seconds'] = round(time.perf_counter() - t0, 1)
     run.save()
-    print(f"demo finished in {run.config['demo_seconds']:.0f} s: open {run.path/'report.html'}")
+    print(f"demo finished in {run.config['demo_seconds']:.0f} s: open {run.path/EXPERIMENT_FILES.report}")
 
 # %% ../nbs/50_cli.ipynb #f8623fce
 class _Parser(argparse.ArgumentParser):
