@@ -4,10 +4,13 @@ and against the interventions (Spearman rank correlation of region mass with the
 counterfactuals by optimisation (found, composite found, oracle-valid when an oracle is given, L1, sparsity) per type.
 
 Reads the classifier and VAE that benchmarks/fidelity_train.py saved. Writes nbs/figures/fidelity_scores.csv,
-nbs/figures/fidelity_flips.csv, nbs/figures/fidelity_counterfactuals.csv, nbs/figures/fidelity_examples.png and appends one
+nbs/figures/fidelity_flips.csv, nbs/figures/fidelity_counterfactuals.csv, nbs/images/explain_trains_<type>.png (the maps of one
+train per type) and nbs/images/explain_trains_cf_<type>.png (its counterfactuals) and appends one
 JSON line to benchmarks/results/fidelity.jsonl.
 
 Usage: nice -n 15 python benchmarks/fidelity.py --models /tmp/fid/models [--n 90] [--oracle PATH] [--steps 120]
+       nice -n 15 python benchmarks/fidelity.py --classifier trains-classifier --vae trains-vae --oracle trains-oracle
+(--classifier, --vae, --oracle: zoo names or .keras paths; --cf JSON: keyword arguments of optimize_counterfactuals)
 """
 import argparse, csv, io, json, os, platform, subprocess, sys, time
 from pathlib import Path
@@ -16,16 +19,21 @@ from synthview.core import atomic_write_text
 from synthview.trains import make_trains
 from synthview.classifier import load_classifier, evaluate_classifier, save_figure
 from synthview.vae import load_vae
-from synthview.latent import optimize_counterfactuals
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from fidelity_models import add_model_args, load_models
+from synthview.latent import optimize_counterfactuals, plot_optimized_counterfactuals
 from synthview.attribution import (explain, counterfactual_attribution, target_counterfactuals, part_interventions, flip_rates,
                                    flip_table, intervention_scores, score_attributions, scores_table, plot_explanations, rule_boxes)
 
 p = argparse.ArgumentParser()
-p.add_argument('--models', required=True)
+add_model_args(p)
 p.add_argument('--n', type=int, default=90, help='test trains drawn (balanced); those the classifier gets right are explained')
-p.add_argument('--oracle', default=None, help='a saved independent classifier (metrics.train_oracle) to judge the counterfactuals')
 p.add_argument('--steps', type=int, default=120, help='optimisation steps of the counterfactuals')
 p.add_argument('--figures', default='nbs/figures')
+p.add_argument('--cf', default='{}', help='a JSON dict of keyword arguments for optimize_counterfactuals (besides steps)')
+p.add_argument('--smooth-n', type=int, default=8)
+p.add_argument('--images', default='nbs/images', help='where the example pictures go')
+p.add_argument('--prefix', default='explain_trains', help='their file names start with this')
 p.add_argument('--results', default='benchmarks/results/fidelity.jsonl')
 a = p.parse_args()
 root = Path(__file__).resolve().parent.parent
@@ -33,9 +41,7 @@ figs = root/a.figures; figs.mkdir(parents=True, exist_ok=True)
 T = {}
 def tick(k, t0): T[k] = round(time.perf_counter() - t0, 1); print(f"{k}: {T[k]} s", flush=True)
 
-models = Path(a.models)
-clf, vae = load_classifier(models/'classifier.keras'), load_vae(models/'vae.keras')
-oracle = load_classifier(a.oracle) if a.oracle else None
+clf, vae, oracle = load_models(a)
 test = make_trains(a.n, size=76, seed=2)
 ev = evaluate_classifier(clf, test)
 right = np.flatnonzero(clf.predict(test.canonical()) == test.labels)
@@ -48,12 +54,12 @@ print(iv); print('rule wagons:'); print(flip_table(fr, 'rule')); print('other wa
 
 t0 = time.perf_counter()
 ex = explain(clf, x, sel.labels, methods=['saliency', 'smoothgrad', 'integrated_gradients', 'grad_cam', 'occlusion'],
-             baselines=['black', 'blur'], n=8, steps=16, max_steps=64, patch=10, stride=6, batch_size=64)
+             baselines=['black', 'blur'], n=a.smooth_n, steps=16, max_steps=64, patch=10, stride=6, batch_size=64)
 tick('gradient_and_perturbation_maps', t0)
 t0 = time.perf_counter(); cf_path = target_counterfactuals(vae, clf, x, sel.labels, data=make_trains(600, size=76, seed=0)); tick('path_counterfactuals', t0)
 ex['counterfactual (path)'] = counterfactual_attribution(cf_path)
 ex['frontier (path)'] = counterfactual_attribution(cf_path, which='frontier')
-t0 = time.perf_counter(); cf_opt = target_counterfactuals(vae, clf, x, sel.labels, how='optimize', steps=a.steps, oracle=oracle); tick('optimized_counterfactuals', t0)
+t0 = time.perf_counter(); cf_opt = target_counterfactuals(vae, clf, x, sel.labels, how='optimize', oracle=oracle, **{'steps': a.steps, **json.loads(a.cf)}); tick('optimized_counterfactuals', t0)
 ex['counterfactual (optimised, composite)'] = counterfactual_attribution(cf_opt)
 ex['counterfactual (optimised, decoded change)'] = counterfactual_attribution(cf_opt, which='change')
 ex['edges (no model)'] = (np.abs(np.gradient(x.astype(np.float64), axis=1)) + np.abs(np.gradient(x.astype(np.float64), axis=2))).sum(-1)
@@ -90,13 +96,16 @@ write_csv(figs/'fidelity_counterfactuals.csv', cf_rows, list(cf_rows[0]))
 for r in cf_rows: print(r)
 
 boxes = rule_boxes(sel)
-show = {k: ex[k] for k in ('saliency', 'ig:blur', 'grad_cam', 'occlusion', 'counterfactual (path)', 'counterfactual (optimised, composite)')}
-for c in range(len(names)):
+show = {k: ex[k] for k in ('saliency', 'smoothgrad', 'ig:blur', 'grad_cam', 'occlusion', 'counterfactual (optimised, composite)')}
+imgs = root/a.images; imgs.mkdir(parents=True, exist_ok=True)
+for c in range(len(names)):                                   # one train per type with a counterfactual, and up to 3 counterfactuals
     cand = np.flatnonzero((sel.labels == c) & cf_opt.composite_found)
     if not len(cand): cand = np.flatnonzero(sel.labels == c)
     if not len(cand): continue
     i = int(cand[0])
-    save_figure(plot_explanations(show, x, i, boxes=boxes[i], title=f"{names[c]}: rule parts in cyan"), figs/f'fidelity_examples_{names[c]}.png')
+    save_figure(plot_explanations(show, x, i, boxes=boxes[i], title=f"{names[c]}: rule parts in cyan; counterfactual toward {names[cf_opt.target[i]]}"),
+                imgs/f'{a.prefix}_{names[c]}.png', dpi=80)
+    save_figure(plot_optimized_counterfactuals(cf_opt, idx=cand[:3]), imgs/f'{a.prefix}_cf_{names[c]}.png', dpi=80)
 
 def pick(method, cls='all'):
     r = next(r for r in rows if r['method'] == method and r['class'] == cls)
@@ -106,7 +115,10 @@ line = dict(benchmark='fidelity', command=' '.join(['python'] + sys.argv), git=s
             per_class_accuracy=ev['per_class_accuracy'], explained=len(sel), interventions=len(iv),
             flip_rate_rule_wagons=round(float(iv.flip[iv.rule_wagon].mean()), 4), rule_flip_rate_rule_wagons=round(float(iv.rule_flip[iv.rule_wagon].mean()), 4),
             flip_rate_other_wagons=round(float(iv.flip[~iv.rule_wagon].mean()), 4), agreement_with_rules=round(float((iv.flip == iv.rule_flip).mean()), 4),
-            methods={m: pick(m) for m in dict.fromkeys(r['method'] for r in rows)}, counterfactuals=cf_rows, seconds=T,
-            oracle=a.oracle or 'none (validity not measured)')
+            methods={m: pick(m) for m in dict.fromkeys(r['method'] for r in rows)},
+            methods_per_class={m: {c: pick(m, c) for c in names} for m in dict.fromkeys(r['method'] for r in rows)},
+            flips=fr, counterfactuals=cf_rows, seconds=T,
+            oracle=a.oracle or 'none (validity not measured)', classifier=a.classifier or a.models, vae=a.vae or a.models,
+            test_images=len(test), cf_settings={'steps': a.steps, **json.loads(a.cf)})
 print(json.dumps(line), flush=True)
 with open(root/a.results, 'a') as f: f.write(json.dumps(line) + '\n')

@@ -4,6 +4,8 @@ setting and type: found rate, composite found rate, oracle validity (when --orac
 median p(target) reached. Appends one JSON line to benchmarks/results/fidelity.jsonl.
 
 Usage: nice -n 15 python benchmarks/fidelity_cf.py --models /tmp/fid/models [--n 90] [--steps 120] [--oracle PATH]
+       nice -n 15 python benchmarks/fidelity_cf.py --classifier trains-classifier --vae trains-vae --oracle trains-oracle [--settings JSON] [--pictures DIR]
+(--classifier, --vae, --oracle: zoo names or .keras paths)
 """
 import argparse, json, os, platform, subprocess, sys, time
 from pathlib import Path
@@ -11,26 +13,36 @@ import numpy as np
 from synthview.trains import make_trains
 from synthview.classifier import load_classifier
 from synthview.vae import load_vae
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from fidelity_models import add_model_args, load_models
 from synthview.attribution import target_counterfactuals
 
 p = argparse.ArgumentParser()
-p.add_argument('--models', required=True)
+add_model_args(p)
 p.add_argument('--n', type=int, default=90)
 p.add_argument('--steps', type=int, default=120)
-p.add_argument('--oracle', default=None)
 p.add_argument('--results', default='benchmarks/results/fidelity.jsonl')
+p.add_argument('--settings', default=None, help='a JSON list of keyword dicts for optimize_counterfactuals (default: four settings)')
+p.add_argument('--pictures', default=None, help='a folder: one figure of counterfactuals per setting and type (plot_optimized_counterfactuals)')
 a = p.parse_args()
 root = Path(__file__).resolve().parent.parent
-clf, vae = load_classifier(Path(a.models)/'classifier.keras'), load_vae(Path(a.models)/'vae.keras')
-oracle = load_classifier(a.oracle) if a.oracle else None
+clf, vae, oracle = load_models(a)
 test = make_trains(a.n, size=76, seed=2)
 right = np.flatnonzero(clf.predict(test.canonical()) == test.labels)
 sel = test.subset(right); x = sel.canonical()
-settings = [dict(margin=0.2), dict(margin=0.0), dict(margin=0.0, lam=0.01, prior=0.0), dict(margin=0.0, on='decoded')]
+settings = json.loads(a.settings) if a.settings else [dict(margin=0.2), dict(margin=0.0), dict(margin=0.0, lam=0.01, prior=0.0), dict(margin=0.0, on='decoded')]
+if a.pictures: Path(a.pictures).mkdir(parents=True, exist_ok=True)
 out = []
 for kw in settings:
     t0 = time.perf_counter()
-    cf = target_counterfactuals(vae, clf, x, sel.labels, how='optimize', steps=a.steps, oracle=oracle, **kw)
+    kw = {'steps': a.steps, **kw}
+    cf = target_counterfactuals(vae, clf, x, sel.labels, how='optimize', oracle=oracle, **kw)
+    if a.pictures:
+        from synthview.latent import plot_optimized_counterfactuals
+        from synthview.classifier import save_figure
+        for c, name in enumerate(clf.class_names):
+            i = np.flatnonzero(sel.labels == c)[:4]
+            if len(i): save_figure(plot_optimized_counterfactuals(cf, idx=i), Path(a.pictures)/f"cf_{len(out)}_{name}.png", dpi=70)
     per = {}
     for c, name in list(enumerate(clf.class_names)) + [(None, 'all')]:
         s = np.ones(len(sel), bool) if c is None else sel.labels == c
@@ -41,12 +53,14 @@ for kw in settings:
         per[name] = dict(n=int(s.sum()), found=round(float(cf.found[s].mean()), 4), composite_found=round(float(ok.sum() / s.sum()), 4),
                          oracle_valid=round(float(np.nanmean(cf.valid[ok])), 4) if ok.any() and np.isfinite(cf.valid[ok]).any() else None,
                          median_l1_pixels=med(cf.l1_pixels), median_l1_latent=med(cf.l1_latent), median_sparsity=med(cf.sparsity),
-                         median_p_target_composite=round(float(np.nanmedian(pt[s])), 4))
-    out.append(dict(settings={**kw, 'steps': a.steps}, seconds=round(time.perf_counter() - t0, 1), per_class=per))
+                         median_p_target_composite=round(float(np.nanmedian(pt[s])), 4),
+                         oracle_valid_of_all=round(float(np.nansum(cf.valid[ok]) / s.sum()), 4) if oracle is not None else None)
+    out.append(dict(settings=kw, seconds=round(time.perf_counter() - t0, 1), per_class=per))
     print(json.dumps(out[-1]), flush=True)
 line = dict(benchmark='fidelity_counterfactuals', command=' '.join(['python'] + sys.argv),
             git=subprocess.run(['git', 'rev-parse', 'HEAD'], capture_output=True, text=True, cwd=root).stdout.strip(),
-            machine=f"{platform.machine()}, {os.cpu_count()} CPUs (shared, nice 15)", explained=len(sel),
+            machine=f"{platform.machine()}, {os.cpu_count()} CPUs (shared, nice 15)", test_images=len(test), explained=len(sel), explained_per_class=dict(zip(clf.class_names, np.bincount(sel.labels, minlength=len(clf.class_names)).tolist())),
+            classifier=a.classifier or a.models, vae=a.vae or a.models,
             oracle=a.oracle or 'none (validity not measured)', runs=out)
 print(json.dumps(line), flush=True)
 with open(root/a.results, 'a') as f: f.write(json.dumps(line) + '\n')
