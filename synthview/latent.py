@@ -960,16 +960,19 @@ _CF_FNS = weakref.WeakKeyDictionary()
 def _cf_step(probe, on):
     """One Adam step (Kingma & Ba 2015) on L(z) for a batch, compiled once per probe and `on`; returns the new state and log p at the old z.
     The second moment is one number per image (the mean of g^2 over the code), not one per coordinate: the step keeps the direction
-    of the gradient (rotation-invariant), only its length adapts."""
+    of the gradient (rotation-invariant), only its length adapts. With noise > 0 the classifier sees the image plus Gaussian noise of that
+    standard deviation, drawn afresh at every step (stateless, seeded by the step): the expectation over noise (Athalye et al. 2018) that
+    an adversarial change, which works only for the exact pixels, does not survive."""
     fns = _CF_FNS.setdefault(probe, {})
     if on not in fns:
         ref, b1, b2, eps = weakref.ref(probe), 0.9, 0.999, 1e-8
-        def step(z, m, v, k, x, xr, zx, tgt, lam, prior, lr):
+        def step(z, m, v, k, x, xr, zx, tgt, lam, prior, lr, noise):
             p = ref()
             with tf.GradientTape() as tape:
                 tape.watch(z)
                 dz = tf.convert_to_tensor(p.decoder.decode(z), tf.float32)
                 xin = tf.clip_by_value(x + dz - xr, -1.0, 1.0) if on == 'composite' else dz
+                xin = xin + noise * tf.random.stateless_normal(tf.shape(xin), tf.stack([tf.cast(k, tf.int32), 15]))
                 lp = tf.nn.log_softmax(tf.cast(p.classifier.log_probs(xin), tf.float32))
                 loss = (-tf.gather(lp, tgt, axis=1, batch_dims=1)                      # -log p_b
                         + lam * tf.reduce_sum(tf.square(z - zx), 1)                     # + lambda ||z - z_x||^2
@@ -983,7 +986,7 @@ def _cf_step(probe, on):
         d, shape = probe.latent_dim, probe.image_shape
         f32 = lambda *s: tf.TensorSpec(s, tf.float32)
         spec = [f32(None, d), f32(None, d), f32(None, 1), f32(), f32(None, *shape), f32(None, *shape), f32(None, d),
-                tf.TensorSpec([None], tf.int32), f32(None), f32(), f32()]
+                tf.TensorSpec([None], tf.int32), f32(None), f32(), f32(), f32()]
         fns[on] = tf.function(step, input_signature=spec, autograph=False)
     return fns[on]
 
@@ -998,7 +1001,6 @@ def _cf_logp(probe, z, x, xr, on):
     if on == 'decoded': return probe.evaluate(z)[1]
     xc = np.clip(x + probe.decode(z) - xr, -1, 1)
     return np.log(np.clip(probe.classifier.probs(xc).astype(np.float64), 1e-300, None))
-
 
 # %% ../nbs/20_latent.ipynb #340004c9
 def optimize_counterfactuals(encoder,                 # an Encoder; a VAE is also the decoder
@@ -1016,6 +1018,7 @@ def optimize_counterfactuals(encoder,                 # an Encoder; a VAE is als
                              lam_decay:float=0.3,     # that factor
                              lr:float=0.05,           # Adam learning rate (latent units), annealed to 0 over each round (cosine)
                              margin:float=0.2,        # p_target - max other p for a code to count
+                             noise:float=0.0,         # std of Gaussian noise added to what the classifier sees while optimising (0: none)
                              refine:bool=True,        # bisect z_x -> z_opt for the first code that counts
                              refine_iter:int=14,      # bisection steps
                              levels=(0.5, 0.35, 0.25, 0.15, 0.1, 0.05, 0.02, 0.0),  # fractions of max|delta| tried as tau, sparsest first
@@ -1035,7 +1038,7 @@ def optimize_counterfactuals(encoder,                 # an Encoder; a VAE is als
     lam, prior = check_float('lam', lam, 0), check_float('prior', prior, 0)
     steps = check_int('steps', steps, 1); rounds = check_int('rounds', rounds, 1, steps)
     lam_decay, lr = check_float('lam_decay', lam_decay, 1e-6, 1), check_float('lr', lr, 1e-9)
-    margin, refine_iter, bs = check_float('margin', margin, 0, 0.98), check_int('refine_iter', refine_iter, 1), check_int('batch_size', batch_size, 1)
+    margin, noise, refine_iter, bs = check_float('margin', margin, 0, 0.98), check_float('noise', noise, 0, 2), check_int('refine_iter', refine_iter, 1), check_int('batch_size', batch_size, 1)
     levels = sorted({check_float('levels', v, 0, 1) for v in np.atleast_1d(levels)}, reverse=True)
     if not levels: raise ArgumentError.expected('levels', 'at least one fraction in [0, 1]', 'none')
     tgt = _class_array(target_class, N, names, 'target_class')
@@ -1058,10 +1061,11 @@ def optimize_counterfactuals(encoder,                 # an Encoder; a VAE is als
         for k in range(1, steps + 2):
             if k <= steps:
                 lr_k = lr * 0.5 * (1 + math.cos(math.pi * ((k - 1) % per) / per))      # cosine annealing, restarted each round (SGDR)
-                try: zn, m, v, lp = step(zc, m, v, np.float32(k), xs, xrs, zs, ts, lam_n[sl], np.float32(prior), np.float32(lr_k))
+                try: zn, m, v, lp = step(zc, m, v, np.float32(k), xs, xrs, zs, ts, lam_n[sl], np.float32(prior), np.float32(lr_k), np.float32(noise))
                 except SynthviewError: raise
                 except (TypeError, ValueError, NotImplementedError, tf.errors.OpError) as e:
                     raise ArgumentError.expected('decoder', 'a decoder and classifier TensorFlow can differentiate (tensors in, tensors out)', f"{type(e).__name__}: {str(e)[:200]}") from None
+                if noise > 0: lp = _cf_logp(probe, zc, xs, xrs, on)                    # counted on the clean image
                 ok = _counts(np.asarray(lp, np.float64), ts, margin)
             else: ok = _counts(_cf_logp(probe, zc, xs, xrs, on), ts, margin)         # the last code
             dist = ((zc - zs) ** 2).sum(1)
@@ -1105,7 +1109,6 @@ def optimize_counterfactuals(encoder,                 # an Encoder; a VAE is als
     return OptimizedCounterfactuals(x, z, xr, src, p0, tgt, found, z_opt, zcf, dec_im, dec_p, comp, comp_p, cfound, mask, tau, op, valid,
                                     np.abs(comp - x).mean((1, 2, 3)), np.abs(zcf - z).sum(1), mask.mean((1, 2)), lam_n, on, margin,
                                     list(names), time.perf_counter() - t0)
-
 
 # %% ../nbs/20_latent.ipynb #43fb8e66
 def plot_optimized_counterfactuals(cf:OptimizedCounterfactuals,  # from optimize_counterfactuals
