@@ -3,6 +3,9 @@ card's figures on Fashion-MNIST's test images, write card.json (with the SHA-256
 append one JSON line to benchmarks/results/zoo.jsonl.
 
   classifier entries: test accuracy (and per class) on the 10,000 test images; with --guide, the agreement with it.
+  vae entries (--data trains): negative ELBO, reconstruction L1, and the classifier's (--guide) and oracle's accuracy on
+      the reconstructions of the test images (how much of the class survives the VAE).
+  --data trains: the test images are 10,000 fresh trains (make_trains, seed 12345) at the model's size.
   generator entries: 1,000 images from seeds 10**6.., judged by --guide and --oracle (zoo entries or .keras files):
       the guide's hit rate (p >= 0.9), the oracle's agreement on the hits, the fooling gap, and the Fréchet distance
       in the oracle's features to real test images of the target and to all of them, with their real-vs-real floors.
@@ -20,12 +23,16 @@ from synthview.core import atomic_write_json
 from synthview.data import load_fashion_mnist
 from synthview.classifier import load_classifier
 from synthview.gan import GeneratorDecoder
+from synthview.trains import make_trains
+from synthview.vae import load_vae
 from synthview.metrics import oracle_report
 from synthview import zoo
 
 p = argparse.ArgumentParser()
 p.add_argument('--name', required=True)
-p.add_argument('--kind', choices=['classifier', 'generator'], required=True)
+p.add_argument('--kind', choices=['classifier', 'generator', 'vae'], required=True)
+p.add_argument('--data', choices=['fashion-mnist', 'trains'], default='fashion-mnist')
+p.add_argument('--n-test', type=int, default=10000, help='test images (trains: fresh ones; Fashion-MNIST: all 10,000)')
 p.add_argument('--source', required=True, help='the trained .keras file (a classifier brings its .keras.json sidecar)')
 p.add_argument('--trained-by', required=True, help='the exact command that trained it')
 p.add_argument('--training', default='{}', help='JSON: budget, wall time, machine of the training (e.g. from its benchmark line)')
@@ -44,9 +51,22 @@ out.mkdir(parents=True, exist_ok=True)
 dest = out/src.name
 shutil.copyfile(src, dest)
 if src.with_name(src.name + '.json').is_file(): shutil.copyfile(src.with_name(src.name + '.json'), dest.with_name(dest.name + '.json'))
-train, test = load_fashion_mnist()
-figures = {}
-if a.kind == 'classifier':
+DATA = {'fashion-mnist': 'Fashion-MNIST (Zalando Research, MIT licence): 60,000 training and 10,000 test images, 28 x 28 gray',
+        'trains': "synthview's procedural trains (synthview.trains: TypeA/TypeB/TypeC defined by explicit rules), fresh images "
+                  "from make_trains; test images: seed 12345"}
+if a.data == 'trains':
+    size = (load_vae(dest).image_shape if a.kind == 'vae' else load_classifier(dest).input_size)[0]
+    test = make_trains(a.n_test, size=size, seed=12345)
+else: train, test = load_fashion_mnist()
+figures = {'test_images': len(test)}
+if a.kind == 'vae':
+    v, x = load_vae(dest), test.canonical()
+    rec = v.reconstruct(x)
+    figures['test_neg_elbo'] = round(float(np.mean(v.neg_elbo(x))), 2)
+    figures['test_reconstruction_l1'] = round(float(np.abs(rec - x).mean()), 4)
+    for role, ref in (('guide', a.guide), ('oracle', a.oracle)):
+        if ref: figures[f'{role}_accuracy_on_reconstructions'] = round(float((clf(ref).predict(rec) == test.labels).mean()), 4)
+elif a.kind == 'classifier':
     c = load_classifier(dest)
     pred = c.predict(test.canonical())
     figures['test_accuracy'] = round(float((pred == test.labels).mean()), 4)
@@ -60,7 +80,7 @@ else:
     figures = {k: (round(v, 4) if isinstance(v, float) else v) for k, v in r.items() if not isinstance(v, dict)}
     figures['n_generated'] = a.n
 card = dict(name=a.name, kind=a.kind, file=dest.name, sha256=sha(dest), bytes=dest.stat().st_size,
-            data='Fashion-MNIST (Zalando Research, MIT licence): 60,000 training and 10,000 test images, 28 x 28 gray',
+            data=DATA[a.data],
             target=a.target, guide=a.guide, oracle=a.oracle, trained_by=a.trained_by, training=json.loads(a.training),
             figures=figures, measured_by='python ' + shlex.join(sys.argv),
             machine=dict(cpus=os.cpu_count(), machine=platform.processor() or platform.machine(), keras=keras.__version__),

@@ -10,6 +10,7 @@ import keras
 from .core import *
 from .classifier import Classifier, load_classifier
 from .gan import GeneratorDecoder
+from .vae import VAE, load_vae
 
 # %% auto #0
 __all__ = ['ENTRIES', 'models_dir', 'path', 'card', 'load', 'list_models']
@@ -22,6 +23,12 @@ ENTRIES = {   # name -> what it is, its file under synthview/models/, and the SH
                                  about="Fashion-MNIST oracle (build_oracle: another architecture and seed), the independent judge"),
     'fashion-mnist-sneaker-gan': dict(kind='generator', file='fashion-mnist-sneaker-gan/generator.keras', sha256='7b94f2b96e80d7bbadb46624ef1dfd4da254e39b716eaa9ed6916239506800b4',
                                       about="WGAN-GP guided toward Sneaker, its critic shown the real images the classifier calls Sneaker"),
+    'trains-classifier': dict(kind='classifier', file='trains-classifier/classifier.keras', sha256='50788dc84d0402699177508d2cd985114abc3764bd1efb4eb2c95c606ce906f8',
+                              about="classifier of the procedural trains at 76 x 76 (build_classifier's default network), TypeA/B/C"),
+    'trains-oracle': dict(kind='classifier', file='trains-oracle/classifier.keras', sha256='0b554ec3eafa6347048c2ee65183afeb4df58bc5243eb7612b6a63009fc05f60',
+                          about="trains oracle at 76 x 76 (build_oracle: another architecture and seed)"),
+    'trains-vae': dict(kind='vae', file='trains-vae/vae.keras', sha256='e74908176f148b4c7c192aa05631e2f6574551a9e772103bd0cbb2d94491fec3',
+                       about="VAE of the trains at 76 x 76 (latent 64, Bernoulli likelihood): the decoder for frontiers, walks and counterfactuals"),
 }
 
 def models_dir() -> Path:
@@ -54,9 +61,10 @@ def card(name:str, root=None) -> dict:
     return json.loads(f.read_text())
 
 def load(name:str, root=None):
-    "Load a zoo entry in safe mode after checking its checksum: a `Classifier` or a `GeneratorDecoder`."
+    "Load a zoo entry in safe mode after checking its checksum: a `Classifier`, a `VAE` or a `GeneratorDecoder`."
     e, f = _entry(name), path(name, root)
     if e['kind'] == 'classifier': return load_classifier(f)
+    if e['kind'] == 'vae': return load_vae(f)
     try: model = keras.saving.load_model(f, safe_mode=True, compile=False)
     except Exception as ex: raise DataError.expected(str(f), 'a .keras model loadable in safe mode', f"{type(ex).__name__}: {str(ex)[:200]}") from None
     return GeneratorDecoder(model)
@@ -67,7 +75,8 @@ def list_models() -> str:
     for n, e in ENTRIES.items():
         try: f = card(n).get('figures', {})
         except DataError: f = {}
-        figs = ', '.join(f"{k} {v}" for k, v in f.items() if k in ('test_accuracy', 'guide_hit_rate', 'oracle_agreement', 'fd_class', 'fd_class_floor'))
+        figs = ', '.join(f"{k} {v}" for k, v in f.items() if k in ('test_accuracy', 'guide_hit_rate', 'oracle_agreement', 'fd_class', 'fd_class_floor',
+                                                                  'test_reconstruction_l1', 'guide_accuracy_on_reconstructions'))
         out.append(f"{n} ({e['kind']}): {e['about']}" + (f"; {figs}" if figs else ''))
     return '\n'.join(out)
 
