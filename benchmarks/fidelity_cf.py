@@ -32,6 +32,14 @@ right = np.flatnonzero(clf.predict(test.canonical()) == test.labels)
 sel = test.subset(right); x = sel.canonical()
 settings = json.loads(a.settings) if a.settings else [dict(margin=0.2), dict(margin=0.0), dict(margin=0.0, lam=0.01, prior=0.0), dict(margin=0.0, on='decoded')]
 if a.pictures: Path(a.pictures).mkdir(parents=True, exist_ok=True)
+med_of = lambda v, m: round(float(np.median(v[m])), 4) if m.any() else None
+agree = {}
+if oracle is not None:                                         # the two models on real trains and on what the VAE draws
+    rec = vae.decode(vae.encode(x)); zs = np.random.default_rng(0).normal(size=(len(x), vae.latent_dim)).astype(np.float32); smp = vae.decode(zs)
+    agree = dict(real=round(float((clf.predict(x) == oracle.predict(x)).mean()), 4), reconstructions=round(float((clf.predict(rec) == oracle.predict(rec)).mean()), 4),
+                 prior_samples=round(float((clf.predict(smp) == oracle.predict(smp)).mean()), 4),
+                 classifier_on_reconstructions=round(float((clf.predict(rec) == sel.labels).mean()), 4))
+    print('classifier-oracle agreement', agree, flush=True)
 out = []
 for kw in settings:
     t0 = time.perf_counter()
@@ -55,12 +63,16 @@ for kw in settings:
                          median_l1_pixels=med(cf.l1_pixels), median_l1_latent=med(cf.l1_latent), median_sparsity=med(cf.sparsity),
                          median_p_target_composite=round(float(np.nanmedian(pt[s])), 4),
                          oracle_valid_of_all=round(float(np.nansum(cf.valid[ok]) / s.sum()), 4) if oracle is not None else None)
+        if oracle is not None and ok.any():                    # what the oracle sees where it disagrees: still the source, or a third class
+            ov = cf.oracle_probs.argmax(1)
+            per[name].update(oracle_says_source=int((ok & (ov == cf.source)).sum()), oracle_says_third=int((ok & (ov != cf.source) & (ov != cf.target)).sum()),
+                             median_p_target_valid=med_of(pt, ok & (ov == cf.target)), median_p_target_invalid=med_of(pt, ok & (ov != cf.target)))
     out.append(dict(settings=kw, seconds=round(time.perf_counter() - t0, 1), per_class=per))
     print(json.dumps(out[-1]), flush=True)
 line = dict(benchmark='fidelity_counterfactuals', command=' '.join(['python'] + sys.argv),
             git=subprocess.run(['git', 'rev-parse', 'HEAD'], capture_output=True, text=True, cwd=root).stdout.strip(),
             machine=f"{platform.machine()}, {os.cpu_count()} CPUs (shared, nice 15)", test_images=len(test), explained=len(sel), explained_per_class=dict(zip(clf.class_names, np.bincount(sel.labels, minlength=len(clf.class_names)).tolist())),
             classifier=a.classifier or a.models, vae=a.vae or a.models,
-            oracle=a.oracle or 'none (validity not measured)', runs=out)
+            oracle=a.oracle or 'none (validity not measured)', classifier_oracle_agreement=agree, runs=out)
 print(json.dumps(line), flush=True)
 with open(root/a.results, 'a') as f: f.write(json.dumps(line) + '\n')

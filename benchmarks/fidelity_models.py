@@ -13,8 +13,8 @@ def add_model_args(p):
 
 def _load(ref, kind):
     from synthview import zoo
-    if ref in zoo.ENTRIES: return zoo.load(ref)
-    if not Path(ref).exists(): raise SystemExit(f"--{kind}: {ref!r} is neither a zoo entry ({', '.join(zoo.ENTRIES)}) nor a file")
+    if ref in zoo.ENTRIES: ref = zoo.path(ref)                  # the checked file of the zoo entry
+    elif not Path(ref).exists(): raise SystemExit(f"--{kind}: {ref!r} is neither a zoo entry ({', '.join(zoo.ENTRIES)}) nor a file")
     return load_vae(ref) if kind == 'vae' else load_classifier(ref)
 
 def load_models(a):
