@@ -387,7 +387,7 @@ def train_gan(data:ImageDataset,         # training images (their labels are not
               latent_dim:int|None=None,   # None: gan_plan's
               generator_widths=None,      # None: gan_plan's
               critic_widths=None,         # None: gan_plan's
-              n_critic:int=5,             # critic steps per generator step
+              n_critic:int=2,             # critic steps per generator step (2, with the two learning rates below: measured best per CPU second)
               guidance_weight:float=3.0,  # guidance/critic gradient ratio, or lambda_cls with guidance_mode='fixed' (see WGANGP)
               guidance_mode:str='balanced', # 'balanced' or 'fixed' (see WGANGP)
               guidance_cap:float|None=0.9, # capped guidance (see WGANGP); None: no cap
@@ -396,10 +396,10 @@ def train_gan(data:ImageDataset,         # training images (their labels are not
               guidance_ramp:int=0,        # generator steps over which guidance rises (see WGANGP)
               gp_weight:float=10.0,       # gradient-penalty weight
               gp_every:int=1,             # lazy gradient penalty (see WGANGP)
-              fresh_real:bool=False,      # a fresh real minibatch for every critic step (then an epoch has n_critic x fewer steps)
+              fresh_real='auto',          # a fresh real minibatch for every critic step (then an epoch has n_critic x fewer steps); 'auto': when the data holds n_critic batches
               ema_beta='auto',            # EMA generator for galleries and the saved generator.keras (see WGANGP); 'auto': 0.999 in runs of >= 10,000 generator steps, else None
-              learning_rate:float=1e-4,   # Adam, beta (0.5, 0.9)
-              generator_learning_rate:float|None=None, # the generator's, if it differs (two time scales); None: learning_rate
+              learning_rate:float=3e-4,   # the critic's Adam, beta (0.5, 0.9)
+              generator_learning_rate:float|None=1e-4, # the generator's (two time scales, Heusel et al. 2017); None: learning_rate
               gallery_seeds=64,           # EpochGallery seeds (a count or a list); 0: no gallery
               gallery_classes=None,       # EpochGallery classes; None: the guided classes
               gallery_threshold:float=0.0, # EpochGallery threshold
@@ -414,7 +414,10 @@ def train_gan(data:ImageDataset,         # training images (their labels are not
     strategy = get_strategy(strategy) if isinstance(strategy, str) else (strategy or tf.distribute.get_strategy())
     n_rep = strategy.num_replicas_in_sync
     if batch_size % n_rep: raise ArgumentError.expected('batch_size', f"a multiple of the {n_rep} replicas", batch_size)
-    per_step = batch_size * (check_int('n_critic', n_critic, 1) if fresh_real else 1)     # real images per generator step
+    n_critic = check_int('n_critic', n_critic, 1)
+    auto_fresh = isinstance(fresh_real, str) and fresh_real == 'auto'
+    if not auto_fresh and not isinstance(fresh_real, (bool, np.bool_)): raise ArgumentError.expected('fresh_real', "True, False or 'auto'", fresh_real)
+    per_step = batch_size * (n_critic if fresh_real is True else 1)   # real images per generator step ('auto': at least a batch)
     sees = check_choice('critic_sees', critic_sees, ('auto', 'guide', 'all'))
     if sees == 'guide' and clf is None: raise ArgumentError.expected('critic_sees', "'all' or 'auto' without a classifier (it chooses the real images)", "'guide'")
     if sees == 'guide' and not conditional and target is None: raise ArgumentError.expected('target', "the class(es) whose real images the critic sees (critic_sees='guide')", 'None')
@@ -429,6 +432,9 @@ def train_gan(data:ImageDataset,         # training images (their labels are not
         if sub is not None and len(sub) >= per_step: data, sees = sub, 'guide'
         elif sees == 'guide': raise DataError.expected('data', f"at least {per_step} real images the classifier assigns to {chosen} (critic_sees='guide')", f"{len(sub)} images")
         else: sees = 'all'                   # 'auto': too few of the classifier's images to fill a batch
+    if auto_fresh:                           # a fresh minibatch for every critic step when the (chosen) data holds them
+        fresh_real = len(data) >= batch_size * n_critic
+        per_step = batch_size * (n_critic if fresh_real else 1)
     if len(data) < per_step: raise DataError.expected('data', f"at least batch_size={batch_size} images" + (f" x n_critic={n_critic} (fresh_real)" if fresh_real else ''), f"{len(data)} images")
     gal_seeds = None if (np.ndim(gallery_seeds) == 0 and gallery_seeds == 0) else gallery_seeds
     if oracle is not None and (gal_seeds is None or clf is None):

@@ -236,7 +236,7 @@ def step_train_gan(a, run:Run) -> dict:
     if not conditional and target is None: raise ArgumentError.expected('--target', 'the class(es) to guide an --unconditional GAN toward', 'none')
     if target is None: target = list(range(clf.n_classes))
     keys = ('target', 'unconditional', 'gan_epochs', 'gan_batch_size', 'gan_latent_dim', 'generator_widths', 'critic_widths', 'n_critic',
-            'guidance_weight', 'guidance_mode', 'gan_learning_rate', 'gallery_seeds', 'strategy')
+            'guidance_weight', 'guidance_mode', 'gan_learning_rate', 'generator_learning_rate', 'gallery_seeds', 'strategy')
     if oracle is not None and not a.gallery_seeds: oracle = None       # no gallery: nothing for it to judge
     with run.step('gan', dict(_settings(a, keys), oracle=None if oracle is None else oracle.name)) as rec:
         gan, hist = train_gan(train, clf, target=target if (not conditional or len(target) < clf.n_classes) else None, conditional=conditional,
@@ -244,6 +244,7 @@ def step_train_gan(a, run:Run) -> dict:
                               run_dir=d, resume=a.resume, seed=run.config['data']['seed'], latent_dim=a.gan_latent_dim,
                               generator_widths=_widths_arg(a.generator_widths, '--generator-widths'), critic_widths=_widths_arg(a.critic_widths, '--critic-widths'),
                               n_critic=check_int('--n-critic', a.n_critic, 1), guidance_weight=a.guidance_weight, guidance_mode=getattr(a, 'guidance_mode', 'balanced'), learning_rate=a.gan_learning_rate,
+                              generator_learning_rate=getattr(a, 'generator_learning_rate', None),
                               gallery_seeds=a.gallery_seeds, oracle=oracle, strategy=_strategy(a), verbose=_verbose(a))
         last = {k: float(v[-1]) for k, v in hist.items()} if hist else {}
         rec['last_epoch'] = last
@@ -522,8 +523,8 @@ def step_report(a, run:Run) -> Path:
 DEMO = dict(data_defaults=dict(data='trains', n=4000, size=38),
             classifier_epochs=10, classifier_batch_size=64, augment=False, head='pool', classifier_dropout=0.1,
             oracle_epochs=None, oracle_batch_size=64, oracle_width=8, oracle_augment=False, oracle=None, no_oracle=False,
-            target=None, unconditional=False, gan_epochs=6, gan_batch_size=64, gan_latent_dim=32, generator_widths='32,16', critic_widths='16,32',
-            n_critic=2, guidance_weight=10.0, gan_learning_rate=3e-4, gallery_seeds=32,   # balanced: 10 x the critic's push (3 left TypeC unsteered in 186 steps)
+            target=None, unconditional=False, gan_epochs=12, gan_batch_size=64, gan_latent_dim=32, generator_widths='32,16', critic_widths='16,32',
+            n_critic=2, guidance_weight=10.0, gan_learning_rate=3e-4, generator_learning_rate=3e-4, gallery_seeds=32,   # balanced: 10 x the critic's push (3 left TypeC unsteered in 186 steps)
             vae_epochs=6, vae_batch_size=64, vae_latent_dim=16, beta=1.0, vae_widths='16,32,32', hidden=64,
             n_explain=24, frontier_model='auto', pairs='auto', max_pairs=2, n_paths=16, map_resolution=32, n_counterfactuals=2,
             source='gan', n_per_class=40, total=None, classes=None, min_confidence=0.5, spread=1.0, frontier_pairs='auto', n_frontier=8,
@@ -634,10 +635,11 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument('--latent-dim', dest='gan_latent_dim', type=int, default=None, help='latent size (default: by image size)')
     g.add_argument('--generator-widths', default=None, help='generator channels per block, coarse to fine, e.g. 128,64')
     g.add_argument('--critic-widths', default=None, help='critic channels per block, fine to coarse, e.g. 64,128')
-    g.add_argument('--n-critic', type=int, default=5, help='critic steps per generator step')
+    g.add_argument('--n-critic', type=int, default=2, help='critic steps per generator step')
     g.add_argument('--guidance-weight', type=float, default=3.0, help="guidance strength: the guidance gradient on the images as a multiple of the critic's (balanced), or the loss weight (fixed); 0: only watch")
     g.add_argument('--guidance-mode', default='balanced', choices=('balanced', 'fixed'), help='balanced (default: guidance kept at --guidance-weight x the critic\'s push, capped and augmented so it does not fool the classifier) or fixed (a plain loss weight)')
-    g.add_argument('--learning-rate', dest='gan_learning_rate', type=float, default=1e-4, help='Adam learning rate')
+    g.add_argument('--learning-rate', dest='gan_learning_rate', type=float, default=3e-4, help="the critic's Adam learning rate")
+    g.add_argument('--generator-learning-rate', type=float, default=1e-4, help="the generator's Adam learning rate (two time scales)")
     g.add_argument('--gallery-seeds', type=int, default=64, help='fixed latent seeds of the epoch gallery')
     g.set_defaults(func=lambda a: step_train_gan(a, Run(a.out)))
 
