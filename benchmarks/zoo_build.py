@@ -6,7 +6,7 @@ append one JSON line to benchmarks/results/zoo.jsonl.
   vae entries (--data trains): negative ELBO, reconstruction L1, and the classifier's (--guide) and oracle's accuracy on
       the reconstructions of the test images (how much of the class survives the VAE).
   --data trains: the test images are 10,000 fresh trains (make_trains, seed 12345) at the model's size.
-  generator entries: 1,000 images from seeds 10**6.., judged by --guide and --oracle (zoo entries or .keras files):
+  generator entries: 1,000 images (a conditional one: --n of every class) from seeds 10**6.., judged by --guide and --oracle (zoo entries or .keras files):
       the guide's hit rate (p >= 0.9), the oracle's agreement on the hits, the fooling gap, and the Fréchet distance
       in the oracle's features to real test images of the target and to all of them, with their real-vs-real floors.
 The model itself was trained by the command given as --trained-by (written on the card), e.g.
@@ -74,11 +74,15 @@ elif a.kind == 'classifier':
     if a.guide: figures['agreement_with_guide_on_test'] = round(float((clf(a.guide).predict(test.canonical()) == pred).mean()), 4)
 else:
     g = GeneratorDecoder(keras.saving.load_model(dest, safe_mode=True, compile=False))
-    t = test.class_index(a.target)
-    x = g.generate(np.arange(10**6, 10**6 + a.n))
-    r = oracle_report(clf(a.guide), clf(a.oracle), x, test, labels=t, per_class=False)
-    figures = {k: (round(v, 4) if isinstance(v, float) else v) for k, v in r.items() if not isinstance(v, dict)}
-    figures['n_generated'] = a.n
+    seeds = np.arange(10**6, 10**6 + a.n)
+    if g.n_classes:      # conditional: a.n images of every class (the same seeds), judged per class
+        t = np.repeat(np.arange(g.n_classes), a.n)
+        x = np.concatenate([g.generate(seeds, labels=np.full(a.n, c)) for c in range(g.n_classes)])
+    else: t, x = test.class_index(a.target), g.generate(seeds)
+    r = oracle_report(clf(a.guide), clf(a.oracle), x, test, labels=t, per_class=bool(g.n_classes))
+    rnd = lambda v: round(v, 4) if isinstance(v, float) else {k: rnd(u) for k, u in v.items()} if isinstance(v, dict) else v
+    figures = {k: rnd(v) for k, v in r.items() if g.n_classes or not isinstance(v, dict)}
+    figures['n_generated'] = a.n * (g.n_classes or 1)
 card = dict(name=a.name, kind=a.kind, file=dest.name, sha256=sha(dest), bytes=dest.stat().st_size,
             data=DATA[a.data],
             target=a.target, guide=a.guide, oracle=a.oracle, trained_by=a.trained_by, training=json.loads(a.training),
