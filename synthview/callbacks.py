@@ -45,7 +45,7 @@ class EpochGallery(keras.callbacks.Callback):
                  batch_size:int=256):     # images per batch when generating and classifying
         super().__init__()
         self.run_dir = None if run_dir is None else Path(run_dir)
-        self.dir = None if run_dir is None else self.run_dir/'gallery'
+        self.dir = None if run_dir is None else self.run_dir/RUN_FILES.gallery
         self.seeds = np.arange(check_int('seeds', seeds, 1)) if np.ndim(seeds) == 0 else np.asarray(seeds)
         latents_from_seeds(self.seeds, 1)                 # validates the seeds
         self.seeds = self.seeds.astype(np.int64)
@@ -162,14 +162,8 @@ def _write(self:EpochGallery, rec):
     "Write the epoch's arrays and grid, then the index (all atomic, in that order)."
     arrays = {k: rec[k] for k in ('images', 'seeds', 'classes', 'probs', 'all_probs')}
     atomic_save_npz(self.dir/rec['npz'], **arrays)
-    _save_png(self._grid(rec), self.dir/rec['png'])
+    save_png(self.dir/rec['png'], self._grid(rec))
     atomic_write_json(self.dir/'index.json', dict(self.meta, epochs=[_record(e) for e in self.history]))
-
-def _save_png(img, path):
-    "Save a uint8 (H, W, C) picture as PNG, atomically."
-    from PIL import Image
-    with atomic_path(path, suffix='.tmp.png') as tmp:
-        Image.fromarray(img[..., 0] if img.shape[-1] == 1 else img).save(tmp, format='PNG')
 
 # %% ../nbs/30_callbacks.ipynb #af5ff81c
 @dataclass
@@ -253,7 +247,7 @@ class Gallery:
 def load_gallery(run_dir) -> Gallery:
     "Read the epoch gallery of a run folder (run_dir/gallery/index.json and its arrays)."
     p = Path(run_dir)
-    d = p if (p/'index.json').is_file() else p/'gallery'
+    d = p if (p/'index.json').is_file() else p/RUN_FILES.gallery
     f = d/'index.json'
     if not f.is_file(): raise DataError.expected('run_dir', 'a run folder with gallery/index.json', f"{str(p)!r}, which has none")
     try: meta = json.loads(f.read_text())
@@ -268,7 +262,7 @@ class LastGoodCheckpoint(keras.callbacks.Callback):
     "At the end of each epoch with finite metrics, save the model's weights atomically (run_dir/checkpoints)."
     def __init__(self, run_dir): # the run folder
         super().__init__()
-        self.dir = Path(run_dir)/'checkpoints'
+        self.dir = RUN_FILES.path(run_dir, 'checkpoints')
         self.weights, self.state = self.dir/'last_good.weights.h5', self.dir/'last_good.json'
 
     def on_epoch_end(self, epoch, logs=None):
@@ -341,10 +335,10 @@ _RESUME_KEYS = ('image_shape', 'classifier', 'target', 'conditional', 'classes',
 
 def _check_run_dir(run_dir, config, resume, keys=_RESUME_KEYS):
     "Refuse to overwrite a previous run; when resuming, insist on the same settings (those named in keys)."
-    f = run_dir/'config.json'
+    f = run_dir/RUN_FILES.config
     if not f.is_file():
         if any(run_dir.iterdir()) if run_dir.is_dir() else False:
-            if not resume or (run_dir/'gallery').exists() or (run_dir/'backup').exists():
+            if not resume or (run_dir/RUN_FILES.gallery).exists() or (run_dir/RUN_FILES.backup).exists():
                 raise DataError.expected('run_dir', 'an empty folder for a new run', f"{str(run_dir)!r}, which holds other files")
         return
     if not resume: raise DataError.expected('run_dir', 'a new folder (resume=False)', f"{str(run_dir)!r}, which holds a previous run (pass resume=True to continue it)")
@@ -358,16 +352,16 @@ def _run_callbacks(run_dir, config, gallery, image_summaries, callbacks) -> list
     cbs, ckpt = [], None
     if run_dir is not None:
         run_dir.mkdir(parents=True, exist_ok=True); _remove_temporaries(run_dir)   # of a run killed mid-write
-        atomic_write_json(run_dir/'config.json', config)
+        atomic_write_json(run_dir/RUN_FILES.config, config)
         ckpt = LastGoodCheckpoint(run_dir)
     cbs.append(DivergenceGuard(ckpt))
     if gallery is not None: cbs.append(gallery)
     if run_dir is not None:
-        if image_summaries: cbs.append(ImageSummary(run_dir/'tensorboard'))
-        cbs += [keras.callbacks.TensorBoard(str(run_dir/'tensorboard'), write_graph=False),
-                EpochCSVLogger(run_dir/'log.csv'), ckpt]
+        if image_summaries: cbs.append(ImageSummary(run_dir/RUN_FILES.tensorboard))
+        cbs += [keras.callbacks.TensorBoard(str(run_dir/RUN_FILES.tensorboard), write_graph=False),
+                EpochCSVLogger(run_dir/RUN_FILES.log), ckpt]
     cbs += list(callbacks)
-    if run_dir is not None: cbs.append(AtomicBackupAndRestore(run_dir/'backup', delete_checkpoint=False))   # kept: more epochs continue the run
+    if run_dir is not None: cbs.append(AtomicBackupAndRestore(run_dir/RUN_FILES.backup, delete_checkpoint=False))   # kept: more epochs continue the run
     return cbs
 
 # %% ../nbs/30_callbacks.ipynb #4d7b5b7f
@@ -473,15 +467,15 @@ def train_gan(data:ImageDataset,         # training images (their labels are not
     cbs = _run_callbacks(run_dir, config, gallery, image_summaries, callbacks)
     hist = gan.fit(ds, epochs=epochs, callbacks=cbs, verbose=verbose, shuffle=False)   # the dataset shuffles itself
     if run_dir is not None:
-        with atomic_path(run_dir/'generator.keras', suffix='.tmp.keras') as tmp: gan.shown_generator().save(tmp)   # the EMA one if any
+        with atomic_path(run_dir/RUN_FILES.generator, suffix='.tmp.keras') as tmp: gan.shown_generator().save(tmp)   # the EMA one if any
         with atomic_path(run_dir/'gan.weights.h5', suffix='.tmp.weights.h5') as tmp: gan.save_weights(tmp)
     gan.gallery = gallery
     return gan, hist.history
 
 def load_generator(run_dir, label=None) -> GeneratorDecoder:
     "The trained generator of a run folder as a Decoder (a conditional one with its class fixed by `label`)."
-    f = Path(run_dir)/'generator.keras'
-    if not f.is_file(): raise DataError.expected('run_dir', 'a finished run folder with generator.keras', repr(str(run_dir)))
+    f = RUN_FILES.path(run_dir, 'generator')
+    if not f.is_file(): raise DataError.expected('run_dir', f'a finished run folder with {RUN_FILES.generator}', repr(str(run_dir)))
     try: model = keras.saving.load_model(f, safe_mode=True, compile=False)
     except Exception as e: raise DataError.expected(str(f), 'a generator .keras file loadable in safe mode', f"{type(e).__name__}: {str(e)[:300]}") from None
     return GeneratorDecoder(model, label)
@@ -625,7 +619,7 @@ def train_progan(data:ImageDataset,            # full-size training images (labe
     cbs = _run_callbacks(run_dir, config, gallery, image_summaries, callbacks)
     hist = gan.fit(ds, epochs=epochs, steps_per_epoch=steps, callbacks=cbs, verbose=verbose, shuffle=False)
     if run_dir is not None:
-        with atomic_path(run_dir/'generator.keras', suffix='.tmp.keras') as tmp: gan.generator_model(live=False).save(tmp)
+        with atomic_path(run_dir/RUN_FILES.generator, suffix='.tmp.keras') as tmp: gan.generator_model(live=False).save(tmp)
         with atomic_path(run_dir/'gan.weights.h5', suffix='.tmp.weights.h5') as tmp: gan.save_weights(tmp)
     gan.gallery = gallery
     return gan, hist.history

@@ -317,7 +317,7 @@ def train_oracle(data:ImageDataset,       # real labelled images (the guide's tr
                  lr:float=2e-3,           # peak learning rate (cosine decay)
                  seed:int=1,              # weights and shuffling; 1, where train_classifier's default is 0
                  augment:bool=True,       # random translations
-                 run_dir=None,            # an experiment folder: the oracle's run goes to run_dir/'oracle'
+                 run_dir=None,            # an experiment folder: the oracle's run goes to its sub-folder EXPERIMENT_FILES.oracle
                  val_fraction:float=0.0,  # held out for validation
                  verbose='auto',          # Keras fit verbosity
                  build:dict|None=None,    # build_oracle arguments (width, dense, name)
@@ -329,7 +329,7 @@ def train_oracle(data:ImageDataset,       # real labelled images (the guide's tr
     set_seed(check_int('seed', seed, 0))              # the initial weights
     model = build_oracle(data.shape, data.n_classes, **(build or {}))
     clf, _ = train_classifier(data, model=model, epochs=epochs, batch_size=batch_size, lr=lr, seed=seed, augment=augment,
-                              run_dir=None if run_dir is None else Path(run_dir)/'oracle', val_fraction=val_fraction, verbose=verbose)
+                              run_dir=None if run_dir is None else EXPERIMENT_FILES.path(run_dir, 'oracle'), val_fraction=val_fraction, verbose=verbose)
     return clf
 
 # %% ../nbs/21_metrics.ipynb #1ebf4f81

@@ -4,7 +4,7 @@
 
 # %% ../nbs/12_vae.ipynb #c5ee8ca7
 from __future__ import annotations
-import math
+import json, math
 from pathlib import Path
 import numpy as np
 import tensorflow as tf
@@ -353,6 +353,26 @@ def _pipeline(data, batch_size, shuffle, seed):
     if shuffle: ds = ds.shuffle(min(len(data), 50_000), seed=seed)
     return ds.batch(batch_size).prefetch(tf.data.AUTOTUNE)
 
+def _vae_config(shape, n_train, vae, latent_dim, beta, likelihood, widths, hidden, epochs, batch_size, lr, seed) -> dict:
+    "The settings of a VAE run that a resume must repeat (as JSON reads them back); those of the model built here, or of `vae`."
+    model = (dict(latent_dim=check_int('latent_dim', latent_dim, 1), beta=check_float('beta', beta, 0),
+                  likelihood=check_choice('likelihood', likelihood, LIKELIHOODS), architecture='build_vae',
+                  widths=None if widths is None else [check_int('widths', v, 1) for v in widths], hidden=check_int('hidden', hidden, 1))
+             if vae is None else dict(latent_dim=vae.latent_dim, beta=vae.beta, likelihood=vae.likelihood, architecture=vae.name, widths=None, hidden=None))
+    return json.loads(json.dumps(dict(model='VAE', image_shape=list(shape), n_train=n_train, **model,
+                                      epochs=epochs, batch_size=batch_size, lr=lr, seed=seed)))
+
+def _check_vae_run(run_dir, config):
+    "Refuse to resume a VAE run folder whose config.json holds other settings (what train_classifier and train_gan do)."
+    f = RUN_FILES.path(run_dir, 'config')
+    if not f.is_file(): return
+    try: old = json.loads(f.read_text())
+    except ValueError as e: raise DataError.expected(str(f), "a VAE run's config.json", f"{type(e).__name__}: {e}") from None
+    if not isinstance(old, dict): raise DataError.expected(str(f), "a VAE run's config.json (a JSON object)", type(old).__name__)
+    diff = [k for k in config if old.get(k) != config[k]]
+    if diff: raise DataError.expected('run_dir', f"the same settings to resume the run in {str(run_dir)!r} ({', '.join(f'{k}={old.get(k)!r}' for k in diff)})",
+                                      ', '.join(f'{k}={config[k]!r}' for k in diff) + ' (use another run_dir, or delete it to start over)')
+
 # %% ../nbs/12_vae.ipynb #ab3cdf4a
 def train_vae(data,                      # ImageDataset, or canonical float images (N, H, W, C)
               latent_dim:int=16,         # size of the latent code
@@ -380,22 +400,24 @@ def train_vae(data,                      # ImageDataset, or canonical float imag
         vshape = tuple(val.shape) if isinstance(val, ImageDataset) else tuple(val.shape[1:])
         if vshape != shape: raise ShapeError.expected('val', f"images of shape {shape} like the training data", f"images of shape {vshape}")
     epochs, batch_size, lr = check_int('epochs', epochs, 1), check_int('batch_size', batch_size, 1), check_float('lr', lr, 0)
+    if vae is not None and not isinstance(vae, VAE): raise ArgumentError.expected('vae', 'a VAE (or None)', type(vae).__name__)
+    if vae is not None and vae.image_shape != shape: raise ShapeError.expected('data', f"images of shape {vae.image_shape} for this VAE", f"images of shape {shape}")
+    if run_dir is not None:
+        config = _vae_config(shape, len(data), vae, latent_dim, beta, likelihood, widths, hidden, epochs, batch_size, lr, seed)
+        _check_vae_run(run_dir, config)                       # a resume with other settings is refused before anything is built
     set_seed(seed)
     strategy = get_strategy(strategy) if isinstance(strategy, str) else (strategy or tf.distribute.get_strategy())
     with strategy.scope():
         if vae is None: vae = build_vae(shape, latent_dim, beta=beta, widths=widths, hidden=hidden, likelihood=likelihood, seed=seed)
-        elif not isinstance(vae, VAE): raise ArgumentError.expected('vae', 'a VAE (or None)', type(vae).__name__)
-        elif vae.image_shape != shape: raise ShapeError.expected('data', f"images of shape {vae.image_shape} for this VAE", f"images of shape {shape}")
         if getattr(vae, 'optimizer', None) is None: vae.compile(optimizer=keras.optimizers.Adam(lr))
     keep = _KeepLastGood()
     cbs = list(callbacks) + [keep]
     if run_dir is not None:
         run_dir.mkdir(parents=True, exist_ok=True); _remove_temporaries(run_dir)
-        keep.path = run_dir/'vae.keras'
-        atomic_write_json(run_dir/'config.json', dict(model='VAE', image_shape=list(shape), latent_dim=vae.latent_dim, beta=vae.beta,
-                                                       likelihood=vae.likelihood, epochs=epochs, batch_size=batch_size, lr=lr, seed=seed))
-        cbs += [keras.callbacks.TensorBoard(str(run_dir/'tensorboard'), write_graph=False), EpochCSVLogger(run_dir/'log.csv'),
-                AtomicBackupAndRestore(run_dir/'backup')]           # the backup last: an epoch is backed up once the others wrote it
+        keep.path = run_dir/RUN_FILES.vae
+        atomic_write_json(run_dir/RUN_FILES.config, config)
+        cbs += [keras.callbacks.TensorBoard(str(run_dir/RUN_FILES.tensorboard), write_graph=False), EpochCSVLogger(run_dir/RUN_FILES.log),
+                AtomicBackupAndRestore(run_dir/RUN_FILES.backup)]           # the backup last: an epoch is backed up once the others wrote it
     hist = vae.fit(_pipeline(data, batch_size, True, seed), epochs=epochs, callbacks=cbs, verbose=verbose, shuffle=False,
                    validation_data=None if val is None else _pipeline(val, batch_size * 2, False, None))
     if keep.bad is not None:

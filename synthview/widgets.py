@@ -4,7 +4,7 @@
 
 # %% ../nbs/40_widgets.ipynb #82b202f7
 from __future__ import annotations
-import asyncio, contextlib, html, io, math, time
+import asyncio, contextlib, html, math, time
 import numpy as np
 import ipywidgets as W
 from .core import *
@@ -17,15 +17,6 @@ from .callbacks import Gallery, load_gallery, plot_acceptance
 __all__ = ['to_png', 'decode_classify', 'interpolate_at', 'LatentInterpolator', 'FrontierExplorer', 'EpochGalleryViewer',
            'ClassMapExplorer']
 
-# %% ../nbs/40_widgets.ipynb #652d99c7
-def _png(a:np.ndarray, level:int=1) -> bytes:
-    "PNG bytes of a uint8 array (H, W), (H, W, 1), (H, W, 3) or (H, W, 4)."
-    from PIL import Image
-    a = np.ascontiguousarray(a)
-    b = io.BytesIO()
-    Image.fromarray(a[..., 0] if a.ndim == 3 and a.shape[-1] == 1 else a).save(b, format='PNG', compress_level=level)
-    return b.getvalue()
-
 # %% ../nbs/40_widgets.ipynb #6ca9985a
 def to_png(image,          # one image (H, W, C) or (H, W): canonical float in [-1, 1], or uint8
            scale:int=1,    # display pixels per image pixel (nearest neighbour)
@@ -37,7 +28,7 @@ def to_png(image,          # one image (H, W, C) or (H, W): canonical float in [
     x = check_images(x[None], 'image', canonical=False)[0] if x.dtype == np.uint8 else to_uint8(check_images(x[None], 'image'))[0]
     s = check_int('scale', scale, 1)
     if s > 1: x = np.repeat(np.repeat(x, s, 0), s, 1)
-    return _png(x)
+    return png_bytes(x, compress_level=1)       # fast: widgets redraw on every slider move
 
 # %% ../nbs/40_widgets.ipynb #c643fecf
 class _Backdrop:
@@ -79,7 +70,7 @@ class _Backdrop:
         c = self.px(x, 0)[0]
         (r0, r1), (c0, c1) = self._rows(), self._cols()
         a[r0:r1, max(c - width // 2, c0):min(c + (width + 1) // 2, c1)] = color
-        return _png(a)
+        return png_bytes(a, compress_level=1)
 
     def crosshair(self, x, y, color=(0, 0, 0), ring=6) -> bytes:
         "PNG of the figure with a cross-hair and a square ring at data (x, y)."
@@ -94,7 +85,7 @@ class _Backdrop:
             if r0 <= bot < r1: a[bot, max(lef, c0):min(rig + 1, c1)] = (255, 255, 255) if k > ring else color
             if c0 <= lef < c1: a[max(top, r0):min(bot + 1, r1), lef] = (255, 255, 255) if k > ring else color
             if c0 <= rig < c1: a[max(top, r0):min(bot + 1, r1), rig] = (255, 255, 255) if k > ring else color
-        return _png(a)
+        return png_bytes(a, compress_level=1)
 
 # %% ../nbs/40_widgets.ipynb #fcb19d1f
 class _Bars:
@@ -596,7 +587,7 @@ def _render(self:FrontierExplorer):
     y1, x1 = y0 + 2 * (h + 4), x0 + 2 * (w + 4)
     for sl in ((slice(y0, y0 + 4), slice(x0, x1)), (slice(y1 - 4, y1), slice(x0, x1)), (slice(y0, y1), slice(x0, x0 + 4)), (slice(y0, y1), slice(x1 - 4, x1))):
         g[sl] = (214, 39, 40)
-    self._overview.value = _png(g)
+    self._overview.value = png_bytes(g, compress_level=1)
     self._value = dict(index=i, point=pos, t=t, z=fr.z[i], image=fr.images[i], probs=p, class_a=n[a], class_b=n[b], path=path)
 
 @patch

@@ -5,7 +5,7 @@ import pytest
 
 PKG = Path(__file__).resolve().parents[1]/'synthview'
 # the modules these rules are enforced on so far (the others are listed in issue 17 as still to convert)
-OWNED = ('core', 'data', 'classifier', 'gan', 'progan', 'vae', 'generate', 'report', 'cli')
+OWNED = ('core', 'data', 'classifier', 'gan', 'progan', 'vae', 'metrics', 'callbacks', 'widgets', 'generate', 'report', 'cli')
 _ASSIGN = re.compile(r"^[A-Z]\w*\.\w+(\s*,\s*[A-Z]\w*\.\w+)*\s*=[^=]", re.M)
 
 
@@ -41,12 +41,15 @@ def test_png_written_by_core_only(mod):
 
 
 _NAMES = ('config.json', 'log.csv', 'backup', 'tensorboard', 'checkpoints', 'gallery', 'generator.keras', 'classifier.keras', 'vae.keras',
-          'summary.json', 'metrics.json', 'report.html', 'analysis.npz', 'scores.csv', 'manifest.json')
+          'summary.json', 'metrics.json', 'report.html', 'analysis.npz', 'scores.csv', 'manifest.json', 'oracle')
 
-@pytest.mark.parametrize('mod', ('classifier', 'report', 'cli'))
+# generate writes a dataset folder of its own (manifest.json at its top), a layout core does not define yet
+@pytest.mark.parametrize('mod', [m for m in OWNED if m not in ('core', 'generate')])
 def test_run_folder_names_from_core(mod):
+    from synthview.core import RUN_FILES, EXPERIMENT_FILES
+    names = sorted(set(_NAMES) | set(RUN_FILES.names().values()) | set(EXPERIMENT_FILES.names().values()), key=len, reverse=True)
     src = (PKG/f'{mod}.py').read_text()
-    found = [m.group(0) for m in re.finditer(r"/\s*'(%s)'" % '|'.join(map(re.escape, _NAMES)), src)]
+    found = [m.group(0) for m in re.finditer(r"/\s*'(%s)'" % '|'.join(map(re.escape, names)), src)]
     assert not found, f"{mod}: use core.RUN_FILES / EXPERIMENT_FILES, not {found}"
 
 
