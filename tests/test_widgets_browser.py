@@ -48,9 +48,10 @@ CELLS = [
     ('code', "print('synthview-widgets-ready')"),
 ]
 
-def _notebook() -> dict:
+def _notebook(cells=CELLS) -> dict:
+    "A notebook of (kind, source) cells; its last code cell prints 'synthview-widgets-ready' (tools/widget_screenshots.py passes its own)."
     cells = [dict(cell_type=k, id=f'cell{i}', metadata={}, source=s, **({'outputs': [], 'execution_count': None} if k == 'code' else {}))
-             for i, (k, s) in enumerate(CELLS)]
+             for i, (k, s) in enumerate(cells)]
     return dict(cells=cells, metadata={'kernelspec': {'name': 'python3', 'display_name': 'Python 3', 'language': 'python'}},
                 nbformat=4, nbformat_minor=5)
 
@@ -190,6 +191,160 @@ def _run_all(page, tries=3):
             if page.evaluate(started): return k + 1
     raise AssertionError(f"Run All Cells started no cell in {tries} tries")
 
+def open_and_run(page, url, lab, out, report, run_timeout=RUN_TIMEOUT_S):
+    "Open the notebook at url, wait for its kernel, Run All Cells, wait for the ready mark, check no cell raised, screenshot each widget (*_before.png)."
+    page.goto(url, timeout=120_000)
+    page.locator('.jp-NotebookPanel .jp-Cell').first.wait_for(timeout=120_000)
+    # the kernel is connected and idle: the toolbar names it, and its execution indicator reads idle after connecting
+    ready = ("() => [...document.querySelectorAll('.jp-Toolbar-kernelName')].some(e => e.innerText.includes('ipykernel')) && "
+             "[...document.querySelectorAll('.jp-Notebook-ExecutionIndicator')].some(e => e.getAttribute('data-status') === 'idle')")
+    try: page.wait_for_function(ready, timeout=120_000)
+    except Exception:
+        if page.locator('.jp-Dialog').count(): page.locator('.jp-Dialog .jp-mod-accept').click()   # a kernel dialog: the preferred kernel
+        page.wait_for_function(ready, timeout=60_000)
+    time.sleep(1)                     # JupyterLab shows 'idle' once before it connects: let a connecting kernel say so
+    page.wait_for_function(ready, timeout=60_000)
+    report['run_all_tries'] = _run_all(page)
+    t_run = time.time()
+    try: page.wait_for_function("() => [...document.querySelectorAll('.jp-OutputArea-output')].some("
+                                "e => e.innerText.includes('synthview-widgets-ready') || e.innerText.includes('Traceback'))",
+                                timeout=run_timeout * 1000)
+    except Exception as e:
+        page.screenshot(path=str(out/'failed_run.png'))
+        raise AssertionError(f"the notebook did not finish within {run_timeout} s; server log:\n{lab.tail()}") from e
+    report['run_all_s'] = round(time.time() - t_run, 1)
+    print('run all:', report, flush=True)
+    page.screenshot(path=str(out/'after_run_all.png'))
+    errors = [t for t in _texts(page, '.jp-OutputArea-output') if 'Traceback' in t or 'Error' in t.split('\n')[0]]
+    assert not errors, f"the notebook raised:\n{errors[0][:3000]}"
+    for w in ('interpolator', 'frontier', 'classmap', 'gallery'):
+        page.locator(f'.synthview-{w}').wait_for(timeout=60_000)
+        page.wait_for_function("s => { const i = document.querySelector(s); return !!i && i.complete && i.naturalWidth > 0; }",
+                               arg=f'.synthview-{w} img.sv-main' if w != 'gallery' else '.synthview-gallery img.sv-track', timeout=60_000)
+        page.locator(f'.synthview-{w}').screenshot(path=str(out/f'{w}_before.png'))
+
+def drive_widgets(page, app, out, report, gallery_epoch=1):
+    """The interactions a user makes on each widget (keys, drags, a click), each checked in the page; screenshots *_after*.png in out.
+    The gallery starts at `gallery_epoch` (the notebook's `EpochGalleryViewer(..., epoch=...)`) and is moved two epochs on."""
+    status = lambda S: page.locator(f'{S} .sv-status').first.inner_text()
+    def wait_status(S, text, what):
+        try: page.wait_for_function("([s, t]) => document.querySelector(s).innerText.includes(t)", arg=[f'{S} .sv-status', text],
+                                    timeout=UPDATE_TIMEOUT_S * 1000)
+        except Exception as e: raise AssertionError(f"{what}: the status never read {text!r}; it reads {status(S)!r}") from e
+    def type_into(S, k, text):
+        "Select the k-th number box of widget S and type `text` (real key presses)."
+        box = page.locator(f'{S} .sv-box input').nth(k)
+        box.focus()
+        page.keyboard.press('Control+a'); page.keyboard.type(text)
+        got = box.input_value()
+        assert got == text, f"typed {text!r} into number box {k} of {S}, the box reads {got!r}"
+    keys = report['keyboard'] = {}
+
+    # 1. LatentInterpolator
+    S = '.synthview-interpolator'
+    img0, probs0 = _src(page, f'{S} img.sv-main'), '|'.join(_texts(page, f'{S} .sv-prob'))
+    assert 't = 0.500' in status(S), status(S)
+    if app == 'lab':      # the slider's own keys: JupyterLab lets them through (Notebook 7's shortcuts take them)
+        page.locator(f'{S} .sv-t .noUi-handle').focus()
+        for _ in range(10): page.keyboard.press('ArrowRight')
+        wait_status(S, 't = 0.600', 'interpolator after ArrowRight x 10 on the slider')
+        page.keyboard.press('End')
+        wait_status(S, 't = 1.000', 'interpolator after End on the slider')
+        keys['slider_arrows'] = True
+    else:
+        page.locator(f'{S} .sv-box input').first.focus()
+        page.keyboard.press('Control+a'); page.keyboard.type('1')
+        wait_status(S, 't = 1.000', 'interpolator after typing 1 in the t box')
+    _wait_change(page, f'{S} img.sv-main', img0, 'interpolator image after moving t from 0.5 to 1')
+    _wait_change(page, f'{S} .sv-prob', probs0, 'interpolator probabilities after moving t from 0.5 to 1', attr='text')
+    probs1, img1 = '|'.join(_texts(page, f'{S} .sv-prob')), _src(page, f'{S} img.sv-main')
+    report['interpolator'] = dict(probs_t050=probs0, probs_t100=probs1)
+    # the number box, in any front end: arrow keys step it, typing sets it
+    page.locator(f'{S} .sv-box input').first.focus()
+    page.keyboard.press('ArrowDown'); page.keyboard.press('ArrowDown')
+    wait_status(S, 't = 0.980', 'interpolator after ArrowDown x 2 in the t box')
+    type_into(S, 0, '0.2')
+    wait_status(S, 't = 0.200', 'interpolator after typing 0.2 in the t box')
+    _wait_change(page, f'{S} .sv-prob', probs1, 'interpolator probabilities after typing 0.2', attr='text')
+    assert _src(page, f'{S} img.sv-main') != img1
+    report['interpolator']['probs_t020'] = '|'.join(_texts(page, f'{S} .sv-prob'))
+    # Tab to 'go to 50/50', Enter: the slider goes to the 50/50 point the status names
+    page.keyboard.press('Tab'); page.keyboard.press('Enter')
+    t_half = re.search(r'at t = ([0-9.]+)', status(S)).group(1)
+    wait_status(S, f't = {t_half}:', 'interpolator after Tab, Enter on "go to 50/50"')
+    keys['box_arrows_typing_tab_enter'] = True
+    page.locator(S).screenshot(path=str(out/'interpolator_after_keys.png'))
+    # ... and the mouse: drag the handle to the left
+    h = _handle_box(page, f'{S} .sv-t .noUi-handle')
+    img2, probs2 = _src(page, f'{S} img.sv-main'), '|'.join(_texts(page, f'{S} .sv-prob'))
+    page.mouse.move(h['x'] + h['width'] / 2, h['y'] + h['height'] / 2); page.mouse.down()
+    page.mouse.move(h['x'] - 100, h['y'] + h['height'] / 2, steps=15); page.mouse.up()
+    _wait_change(page, f'{S} img.sv-main', img2, 'interpolator image after a mouse drag')
+    _wait_change(page, f'{S} .sv-prob', probs2, 'interpolator probabilities after a mouse drag', attr='text')
+    # the drag sent many values; the throttle renders the last one: the status ends at the slider's readout
+    readout = page.locator(f'{S} .sv-t .widget-readout').first.inner_text().strip()
+    wait_status(S, f't = {readout}0:', 'interpolator after the drag (the last value rendered)')
+    report['interpolator']['after_drag'] = dict(readout=readout, probs='|'.join(_texts(page, f'{S} .sv-prob')))
+    page.locator(S).screenshot(path=str(out/'interpolator_after_drag.png'))
+
+    # 2. FrontierExplorer: the point box (and in JupyterLab the slider), keyboard
+    S = '.synthview-frontier'
+    n_points = int(float(page.locator(f'{S} .sv-point .noUi-handle').get_attribute('aria-valuemax') or 0)) + 1
+    report['frontier_points'] = n_points
+    assert n_points >= 3, f"the frontier search found {n_points} points on the test's models"
+    img0 = _src(page, f'{S} img.sv-main')
+    page.locator(f'{S} .sv-box input').first.focus(); page.keyboard.press('ArrowUp')
+    wait_status(S, f'point 2 of {n_points}', 'frontier after ArrowUp in the point box')
+    _wait_change(page, f'{S} img.sv-main', img0, 'frontier image after ArrowUp in the point box')
+    if app == 'lab':
+        img1 = _src(page, f'{S} img.sv-main')
+        page.locator(f'{S} .sv-point .noUi-handle').focus(); page.keyboard.press('ArrowRight')
+        wait_status(S, f'point 3 of {n_points}', 'frontier after ArrowRight on the point slider')
+        _wait_change(page, f'{S} img.sv-main', img1, 'frontier image after ArrowRight on the point slider')
+    page.locator(S).screenshot(path=str(out/'frontier_after.png'))
+
+    # 3. ClassMapExplorer: drag the u slider with the mouse, click a button of the grid, type v
+    S = '.synthview-classmap'
+    img0, probs0, map0 = _src(page, f'{S} img.sv-main'), '|'.join(_texts(page, f'{S} .sv-prob')), _src(page, f'{S} img.sv-map')
+    h = _handle_box(page, f'{S} .sv-u .noUi-handle')
+    page.mouse.move(h['x'] + h['width'] / 2, h['y'] + h['height'] / 2); page.mouse.down()
+    page.mouse.move(h['x'] + 140, h['y'] + h['height'] / 2, steps=15); page.mouse.up()
+    _wait_change(page, f'{S} img.sv-main', img0, 'class-map image after dragging u')
+    _wait_change(page, f'{S} .sv-prob', probs0, 'class-map probabilities after dragging u', attr='text')
+    _wait_change(page, f'{S} img.sv-map', map0, 'class-map marker after dragging u')
+    cell = page.locator(f'{S} .sv-grid button').nth(0)
+    cu, cv = map(float, re.search(r'u=(-?[0-9.]+), v=(-?[0-9.]+)', cell.get_attribute('title') or '').groups())
+    cell.click()
+    # the click has landed when the status names the cell's point (and so do the number boxes): until then a
+    # typed value could be overwritten by the click's own update still on its way to the page
+    try: page.wait_for_function(
+            "([s, u, v]) => { const m = /u = (-?[0-9.]+), v = (-?[0-9.]+)/.exec(document.querySelector(s).innerText);"
+            " return !!m && Math.abs(+m[1] - u) < 0.006 && Math.abs(+m[2] - v) < 0.006; }",
+            arg=[f'{S} .sv-status', cu, cv], timeout=UPDATE_TIMEOUT_S * 1000)
+    except Exception as e: raise AssertionError(f"class map after clicking the cell at u={cu}, v={cv}: the status reads {status(S)!r}") from e
+    page.wait_for_function("([s, v]) => Math.abs(+document.querySelectorAll(s)[1].value - v) < 0.006",
+                           arg=[f'{S} .sv-box input', cv], timeout=UPDATE_TIMEOUT_S * 1000)
+    type_into(S, 1, '0')
+    wait_status(S, 'v = 0.000', 'class map after typing 0 in the v box')
+    page.locator(S).screenshot(path=str(out/'classmap_after.png'))
+
+    # 4. EpochGalleryViewer: the epoch box (and in JupyterLab the slider); the summary and the curve's marker follow
+    S = '.synthview-gallery'
+    curve0 = _src(page, f'{S} img.sv-track')
+    assert f'epoch {gallery_epoch}' in status(S), status(S)
+    page.locator(f'{S} .sv-box input').first.focus(); page.keyboard.press('ArrowUp')
+    wait_status(S, f'epoch {gallery_epoch + 1}', 'gallery after ArrowUp in the epoch box')
+    _wait_change(page, f'{S} img.sv-track', curve0, 'acceptance-curve marker after ArrowUp in the epoch box')
+    if app == 'lab':
+        page.locator(f'{S} .sv-epoch .noUi-handle').focus(); page.keyboard.press('ArrowRight')
+        wait_status(S, f'epoch {gallery_epoch + 2}', 'gallery after ArrowRight on the epoch slider')
+    page.locator(S).screenshot(path=str(out/'gallery_after.png'))
+
+    # no widget reported an error in its Output; the page as a whole
+    outs = [t for t in _texts(page, '.sv-output') if t.strip()]
+    assert not outs, f"a widget reported: {outs}"
+    page.screenshot(path=str(out/'page.png'))
+
 @pytest.mark.parametrize('app', list(APPS))
 def test_widgets_in_browser(lab, app):
     from playwright.sync_api import sync_playwright
@@ -203,154 +358,8 @@ def test_widgets_in_browser(lab, app):
             page = browser.new_page(viewport={'width': 1400, 'height': 1000})
             console_errors = []
             page.on('console', lambda m: console_errors.append(m.text) if m.type == 'error' else None)
-            page.goto(f"{lab.url}/{APPS[app]}/widgets_{app}.ipynb?token={lab.token}", timeout=120_000)
-            page.locator('.jp-NotebookPanel .jp-Cell').first.wait_for(timeout=120_000)
-            # the kernel is connected and idle: the toolbar names it, and its execution indicator reads idle after connecting
-            ready = ("() => [...document.querySelectorAll('.jp-Toolbar-kernelName')].some(e => e.innerText.includes('ipykernel')) && "
-                     "[...document.querySelectorAll('.jp-Notebook-ExecutionIndicator')].some(e => e.getAttribute('data-status') === 'idle')")
-            try: page.wait_for_function(ready, timeout=120_000)
-            except Exception:
-                if page.locator('.jp-Dialog').count(): page.locator('.jp-Dialog .jp-mod-accept').click()   # a kernel dialog: the preferred kernel
-                page.wait_for_function(ready, timeout=60_000)
-            time.sleep(1)                     # JupyterLab shows 'idle' once before it connects: let a connecting kernel say so
-            page.wait_for_function(ready, timeout=60_000)
-            report['run_all_tries'] = _run_all(page)
-            t_run = time.time()
-            try: page.wait_for_function("() => [...document.querySelectorAll('.jp-OutputArea-output')].some("
-                                        "e => e.innerText.includes('synthview-widgets-ready') || e.innerText.includes('Traceback'))",
-                                        timeout=RUN_TIMEOUT_S * 1000)
-            except Exception as e:
-                page.screenshot(path=str(out/'failed_run.png'))
-                raise AssertionError(f"the notebook did not finish within {RUN_TIMEOUT_S} s; server log:\n{lab.tail()}") from e
-            report['run_all_s'] = round(time.time() - t_run, 1)
-            print('run all:', report, flush=True)
-            page.screenshot(path=str(out/'after_run_all.png'))
-            errors = [t for t in _texts(page, '.jp-OutputArea-output') if 'Traceback' in t or 'Error' in t.split('\n')[0]]
-            assert not errors, f"the notebook raised:\n{errors[0][:3000]}"
-            for w in ('interpolator', 'frontier', 'classmap', 'gallery'):
-                page.locator(f'.synthview-{w}').wait_for(timeout=60_000)
-                page.wait_for_function("s => { const i = document.querySelector(s); return !!i && i.complete && i.naturalWidth > 0; }",
-                                       arg=f'.synthview-{w} img.sv-main' if w != 'gallery' else '.synthview-gallery img.sv-track', timeout=60_000)
-                page.locator(f'.synthview-{w}').screenshot(path=str(out/f'{w}_before.png'))
-
-            status = lambda S: page.locator(f'{S} .sv-status').first.inner_text()
-            def wait_status(S, text, what):
-                try: page.wait_for_function("([s, t]) => document.querySelector(s).innerText.includes(t)", arg=[f'{S} .sv-status', text],
-                                            timeout=UPDATE_TIMEOUT_S * 1000)
-                except Exception as e: raise AssertionError(f"{what}: the status never read {text!r}; it reads {status(S)!r}") from e
-            def type_into(S, k, text):
-                "Select the k-th number box of widget S and type `text` (real key presses)."
-                box = page.locator(f'{S} .sv-box input').nth(k)
-                box.focus()
-                page.keyboard.press('Control+a'); page.keyboard.type(text)
-                got = box.input_value()
-                assert got == text, f"typed {text!r} into number box {k} of {S}, the box reads {got!r}"
-            keys = report['keyboard'] = {}
-
-            # 1. LatentInterpolator
-            S = '.synthview-interpolator'
-            img0, probs0 = _src(page, f'{S} img.sv-main'), '|'.join(_texts(page, f'{S} .sv-prob'))
-            assert 't = 0.500' in status(S), status(S)
-            if app == 'lab':      # the slider's own keys: JupyterLab lets them through (Notebook 7's shortcuts take them)
-                page.locator(f'{S} .sv-t .noUi-handle').focus()
-                for _ in range(10): page.keyboard.press('ArrowRight')
-                wait_status(S, 't = 0.600', 'interpolator after ArrowRight x 10 on the slider')
-                page.keyboard.press('End')
-                wait_status(S, 't = 1.000', 'interpolator after End on the slider')
-                keys['slider_arrows'] = True
-            else:
-                page.locator(f'{S} .sv-box input').first.focus()
-                page.keyboard.press('Control+a'); page.keyboard.type('1')
-                wait_status(S, 't = 1.000', 'interpolator after typing 1 in the t box')
-            _wait_change(page, f'{S} img.sv-main', img0, 'interpolator image after moving t from 0.5 to 1')
-            _wait_change(page, f'{S} .sv-prob', probs0, 'interpolator probabilities after moving t from 0.5 to 1', attr='text')
-            probs1, img1 = '|'.join(_texts(page, f'{S} .sv-prob')), _src(page, f'{S} img.sv-main')
-            report['interpolator'] = dict(probs_t050=probs0, probs_t100=probs1)
-            # the number box, in any front end: arrow keys step it, typing sets it
-            page.locator(f'{S} .sv-box input').first.focus()
-            page.keyboard.press('ArrowDown'); page.keyboard.press('ArrowDown')
-            wait_status(S, 't = 0.980', 'interpolator after ArrowDown x 2 in the t box')
-            type_into(S, 0, '0.2')
-            wait_status(S, 't = 0.200', 'interpolator after typing 0.2 in the t box')
-            _wait_change(page, f'{S} .sv-prob', probs1, 'interpolator probabilities after typing 0.2', attr='text')
-            assert _src(page, f'{S} img.sv-main') != img1
-            report['interpolator']['probs_t020'] = '|'.join(_texts(page, f'{S} .sv-prob'))
-            # Tab to 'go to 50/50', Enter: the slider goes to the 50/50 point the status names
-            page.keyboard.press('Tab'); page.keyboard.press('Enter')
-            t_half = re.search(r'at t = ([0-9.]+)', status(S)).group(1)
-            wait_status(S, f't = {t_half}:', 'interpolator after Tab, Enter on "go to 50/50"')
-            keys['box_arrows_typing_tab_enter'] = True
-            page.locator(S).screenshot(path=str(out/'interpolator_after_keys.png'))
-            # ... and the mouse: drag the handle to the left
-            h = _handle_box(page, f'{S} .sv-t .noUi-handle')
-            img2, probs2 = _src(page, f'{S} img.sv-main'), '|'.join(_texts(page, f'{S} .sv-prob'))
-            page.mouse.move(h['x'] + h['width'] / 2, h['y'] + h['height'] / 2); page.mouse.down()
-            page.mouse.move(h['x'] - 100, h['y'] + h['height'] / 2, steps=15); page.mouse.up()
-            _wait_change(page, f'{S} img.sv-main', img2, 'interpolator image after a mouse drag')
-            _wait_change(page, f'{S} .sv-prob', probs2, 'interpolator probabilities after a mouse drag', attr='text')
-            # the drag sent many values; the throttle renders the last one: the status ends at the slider's readout
-            readout = page.locator(f'{S} .sv-t .widget-readout').first.inner_text().strip()
-            wait_status(S, f't = {readout}0:', 'interpolator after the drag (the last value rendered)')
-            report['interpolator']['after_drag'] = dict(readout=readout, probs='|'.join(_texts(page, f'{S} .sv-prob')))
-            page.locator(S).screenshot(path=str(out/'interpolator_after_drag.png'))
-
-            # 2. FrontierExplorer: the point box (and in JupyterLab the slider), keyboard
-            S = '.synthview-frontier'
-            n_points = int(float(page.locator(f'{S} .sv-point .noUi-handle').get_attribute('aria-valuemax') or 0)) + 1
-            report['frontier_points'] = n_points
-            assert n_points >= 3, f"the frontier search found {n_points} points on the test's models"
-            img0 = _src(page, f'{S} img.sv-main')
-            page.locator(f'{S} .sv-box input').first.focus(); page.keyboard.press('ArrowUp')
-            wait_status(S, f'point 2 of {n_points}', 'frontier after ArrowUp in the point box')
-            _wait_change(page, f'{S} img.sv-main', img0, 'frontier image after ArrowUp in the point box')
-            if app == 'lab':
-                img1 = _src(page, f'{S} img.sv-main')
-                page.locator(f'{S} .sv-point .noUi-handle').focus(); page.keyboard.press('ArrowRight')
-                wait_status(S, f'point 3 of {n_points}', 'frontier after ArrowRight on the point slider')
-                _wait_change(page, f'{S} img.sv-main', img1, 'frontier image after ArrowRight on the point slider')
-            page.locator(S).screenshot(path=str(out/'frontier_after.png'))
-
-            # 3. ClassMapExplorer: drag the u slider with the mouse, click a button of the grid, type v
-            S = '.synthview-classmap'
-            img0, probs0, map0 = _src(page, f'{S} img.sv-main'), '|'.join(_texts(page, f'{S} .sv-prob')), _src(page, f'{S} img.sv-map')
-            h = _handle_box(page, f'{S} .sv-u .noUi-handle')
-            page.mouse.move(h['x'] + h['width'] / 2, h['y'] + h['height'] / 2); page.mouse.down()
-            page.mouse.move(h['x'] + 140, h['y'] + h['height'] / 2, steps=15); page.mouse.up()
-            _wait_change(page, f'{S} img.sv-main', img0, 'class-map image after dragging u')
-            _wait_change(page, f'{S} .sv-prob', probs0, 'class-map probabilities after dragging u', attr='text')
-            _wait_change(page, f'{S} img.sv-map', map0, 'class-map marker after dragging u')
-            cell = page.locator(f'{S} .sv-grid button').nth(0)
-            cu, cv = map(float, re.search(r'u=(-?[0-9.]+), v=(-?[0-9.]+)', cell.get_attribute('title') or '').groups())
-            cell.click()
-            # the click has landed when the status names the cell's point (and so do the number boxes): until then a
-            # typed value could be overwritten by the click's own update still on its way to the page
-            try: page.wait_for_function(
-                    "([s, u, v]) => { const m = /u = (-?[0-9.]+), v = (-?[0-9.]+)/.exec(document.querySelector(s).innerText);"
-                    " return !!m && Math.abs(+m[1] - u) < 0.006 && Math.abs(+m[2] - v) < 0.006; }",
-                    arg=[f'{S} .sv-status', cu, cv], timeout=UPDATE_TIMEOUT_S * 1000)
-            except Exception as e: raise AssertionError(f"class map after clicking the cell at u={cu}, v={cv}: the status reads {status(S)!r}") from e
-            page.wait_for_function("([s, v]) => Math.abs(+document.querySelectorAll(s)[1].value - v) < 0.006",
-                                   arg=[f'{S} .sv-box input', cv], timeout=UPDATE_TIMEOUT_S * 1000)
-            type_into(S, 1, '0')
-            wait_status(S, 'v = 0.000', 'class map after typing 0 in the v box')
-            page.locator(S).screenshot(path=str(out/'classmap_after.png'))
-
-            # 4. EpochGalleryViewer: the epoch box (and in JupyterLab the slider); the summary and the curve's marker follow
-            S = '.synthview-gallery'
-            curve0 = _src(page, f'{S} img.sv-track')
-            assert 'epoch 1' in status(S), status(S)
-            page.locator(f'{S} .sv-box input').first.focus(); page.keyboard.press('ArrowUp')
-            wait_status(S, 'epoch 2', 'gallery after ArrowUp in the epoch box')
-            _wait_change(page, f'{S} img.sv-track', curve0, 'acceptance-curve marker after ArrowUp in the epoch box')
-            if app == 'lab':
-                page.locator(f'{S} .sv-epoch .noUi-handle').focus(); page.keyboard.press('ArrowRight')
-                wait_status(S, 'epoch 3', 'gallery after ArrowRight on the epoch slider')
-            page.locator(S).screenshot(path=str(out/'gallery_after.png'))
-
-            # no widget reported an error in its Output; the page as a whole
-            outs = [t for t in _texts(page, '.sv-output') if t.strip()]
-            assert not outs, f"a widget reported: {outs}"
-            page.screenshot(path=str(out/'page.png'))
+            open_and_run(page, f"{lab.url}/{APPS[app]}/widgets_{app}.ipynb?token={lab.token}", lab, out, report)
+            drive_widgets(page, app, out, report)
             report['console_errors'] = console_errors[:20]
         finally:
             browser.close()
