@@ -14,11 +14,12 @@ time per point are compared with the search's on the same pairs.
 Also measured: seconds per counterfactual (`counterfactual`, T-shirt/top -> Shirt; anchor: alibi's CounterfactualProto
 reports 6-9 s per counterfactual on MNIST) and the latency of one `interpolate` call of 11 steps (a widget's slider move).
 
-Prints one JSON line. Usage:
+Prints one JSON line (with the command, niceness, machine and load, git commit and date) and appends it to
+benchmarks/results/frontier_speed.jsonl (`--no-write`: print only). Usage:
     python benchmarks/frontier_speed.py --vae RUN/vae.keras [--classifier RUN/classifier.keras | --clf-epochs 3]
                                         [--pairs 1000] [--figures DIR]
 """
-import argparse, json, os, platform, time
+import argparse, json, os, platform, shlex, subprocess, sys, time
 from pathlib import Path
 import numpy as np
 import keras
@@ -41,7 +42,23 @@ p.add_argument('--save', default=None, help='folder to save the trained classifi
 p.add_argument('--figures', default=None, help='folder for the figures of the issue')
 p.add_argument('--limit', type=int, default=None, help='train the classifier on this many images only (smoke tests)')
 p.add_argument('--path', default=None)
+p.add_argument('--no-write', action='store_true', help='print the line without appending it to benchmarks/results/')
 a = p.parse_args()
+ROOT = Path(__file__).resolve().parent.parent
+def _git_commit():
+    try: return subprocess.run(['git', 'rev-parse', 'HEAD'], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
+    except Exception: return None
+
+def write_line(line:dict, name:str, write:bool=True):
+    "Add the command, machine, git commit and date to the result; print it as one JSON line and append it to benchmarks/results/<name>.jsonl."
+    line = dict(benchmark=name, command='python ' + shlex.join([f'benchmarks/{name}.py'] + sys.argv[1:]), niceness=os.nice(0),
+                git_commit=_git_commit(), date=time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime()),
+                machine=dict(node=platform.node(), cpus=os.cpu_count(), processor=platform.processor() or platform.machine(),
+                             platform=platform.platform(), load_average_1min=round(os.getloadavg()[0], 2)),
+                **{k: v for k, v in line.items() if k != 'benchmark'})
+    print(json.dumps(line))
+    if write:
+        with open(ROOT/'benchmarks'/'results'/f'{name}.jsonl', 'a') as f: f.write(json.dumps(line) + '\n')
 
 train, test = load_fashion_mnist(a.path)
 clf_train = train.subset(np.arange(a.limit)) if a.limit else train
@@ -152,7 +169,7 @@ if a.figures:
     fig = plot_walk(w, start_image=vae.decode(zs0)[0], title='walks from an encoded Sneaker toward each class centroid: first crossings (class, distance)')
     save_figure(fig, d/'walk_sneaker.png')
 
-print(json.dumps(dict(
+write_line(dict(
     benchmark='frontier_speed', dataset='fashion-mnist (test images)', classifier=clf_note, classifier_test_accuracy=round(clf_acc, 4),
     vae=vae_note, latent_dim=vae.latent_dim, tol=a.tol, pairs_searched_per_run=a.pairs * len(PAIRS), repeats=a.repeats,
     frontier_points_per_run=runs[0]['found'],
@@ -167,4 +184,4 @@ print(json.dumps(dict(
     counterfactual_seconds_each_in_a_batch_of_200=round(cf_s / len(xs), 4), counterfactual_seconds_single=round(cf1_s, 3),
     counterfactual_status={k: int(v) for k, v in zip(*np.unique(cf.status, return_counts=True))}, counterfactual_target='nearest exemplar (encoded training image the classifier assigns to Shirt once decoded), 500 training images per class, pool encoding included in the time', counterfactual_anchor='alibi CounterfactualProto: 6-9 s per counterfactual (MNIST)',
     interpolate_11_steps_ms_median=round(1000 * float(np.median(lat)), 2),
-    setup_seconds=round(setup_s, 1), cpus=os.cpu_count(), machine=platform.processor() or platform.machine())))
+    setup_seconds=round(setup_s, 1)), 'frontier_speed', not a.no_write)

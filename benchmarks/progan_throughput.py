@@ -6,11 +6,13 @@ compiled step per phase (as `fit()` runs it). Unguided and classifier-guided (th
 size, untrained: only its cost matters) are measured in interleaved blocks of `--steps` timed steps after an untimed
 one, so a phase's compilation is not counted; the figure per phase is the median over `--repeats` blocks.
 "Images" are real images shown to the critic (the batch size per step), the paper's unit.
-Prints one JSON line.
+Prints one JSON line (with the command, niceness, machine and load, git commit and date) and appends it to
+benchmarks/results/progan_throughput.jsonl (`--no-write`: print only).
 Usage: python benchmarks/progan_throughput.py [--size 76] [--widths 64,32,16] [--batch-size 16] [--steps 10] [--repeats 3]
        [--precision mixed_bfloat16] [--jit]
 """
-import argparse, json, os, platform, time
+import argparse, json, os, platform, shlex, subprocess, sys, time
+from pathlib import Path
 os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')
 import numpy as np
 import tensorflow as tf
@@ -29,7 +31,23 @@ p.add_argument('--repeats', type=int, default=3)
 p.add_argument('--precision', default=None, help="None, 'float32', 'mixed_bfloat16', 'mixed_float16'")
 p.add_argument('--jit', action='store_true', help='compile the steps with XLA')
 p.add_argument('--variants', default='unguided,guided')
+p.add_argument('--no-write', action='store_true', help='print the line without appending it to benchmarks/results/')
 a = p.parse_args()
+ROOT = Path(__file__).resolve().parent.parent
+def _git_commit():
+    try: return subprocess.run(['git', 'rev-parse', 'HEAD'], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
+    except Exception: return None
+
+def write_line(line:dict, name:str, write:bool=True):
+    "Add the command, machine, git commit and date to the result; print it as one JSON line and append it to benchmarks/results/<name>.jsonl."
+    line = dict(benchmark=name, command='python ' + shlex.join([f'benchmarks/{name}.py'] + sys.argv[1:]), niceness=os.nice(0),
+                git_commit=_git_commit(), date=time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime()),
+                machine=dict(node=platform.node(), cpus=os.cpu_count(), processor=platform.processor() or platform.machine(),
+                             platform=platform.platform(), load_average_1min=round(os.getloadavg()[0], 2)),
+                **{k: v for k, v in line.items() if k != 'benchmark'})
+    print(json.dumps(line))
+    if write:
+        with open(ROOT/'benchmarks'/'results'/f'{name}.jsonl', 'a') as f: f.write(json.dumps(line) + '\n')
 shape, B = (a.size, a.size, a.channels), a.batch_size
 ladder = resolution_ladder(a.size)
 widths = tuple(int(w) for w in a.widths.split(','))
@@ -72,7 +90,7 @@ for _ in range(a.repeats):
     for ph, r in enumerate(ladder):
         for v in variants: res[v][r].append(time_phase(models[v], ph, a.steps))
 med = {v: {str(r): round(float(np.median(x)), 1) for r, x in d.items()} for v, d in res.items()}
-print(json.dumps(dict(
+write_line(dict(
     benchmark='progan_throughput', device='CPU', image_shape=list(shape), ladder=ladder, widths=list(widths), latent_dim=a.latent_dim,
     batch_size=B, n_critic=1, precision=a.precision or keras.mixed_precision.global_policy().name, jit_compile=a.jit,
     steps_per_block=a.steps, repeats=a.repeats, images_per_s=med,
@@ -80,4 +98,4 @@ print(json.dumps(dict(
     if {'guided', 'unguided'} <= set(variants) else None,
     all_blocks={v: {str(r): [round(x, 1) for x in xs] for r, xs in d.items()} for v, d in res.items()},
     first_call_seconds=t_compile, gpu='none available: the full 152 x 152 figures (images/s with mixed precision, hit rate per type) were not measured',
-    cpus=os.cpu_count(), machine=platform.processor() or platform.machine(), tensorflow=tf.__version__, keras=keras.__version__)))
+    tensorflow=tf.__version__, keras=keras.__version__), 'progan_throughput', not a.no_write)

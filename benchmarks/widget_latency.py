@@ -11,9 +11,11 @@ Models of the real size, Fashion-MNIST shaped: the built-in CNN classifier (`bui
 32/64, dense 128, 10 classes) and a VAE with a 16-dimensional latent space (`build_vae()`). Latency does not depend on
 the weights, so they are untrained unless `--train-epochs` > 0 (then both are trained on 6,000 images first).
 
-Prints one JSON line. Usage:  python benchmarks/widget_latency.py [--moves 200] [--threads N]
+Prints one JSON line (with the command, niceness, machine and load, git commit and date) and appends it to
+benchmarks/results/widget_latency.jsonl (`--no-write`: print only). Usage:  python benchmarks/widget_latency.py [--moves 200] [--threads N]
 """
-import argparse, json, os, platform, time
+import argparse, json, os, platform, shlex, subprocess, sys, time
+from pathlib import Path
 import numpy as np
 
 p = argparse.ArgumentParser()
@@ -21,7 +23,23 @@ p.add_argument('--moves', type=int, default=200)
 p.add_argument('--warmup', type=int, default=20)
 p.add_argument('--train-epochs', type=int, default=0)
 p.add_argument('--seed', type=int, default=0)
+p.add_argument('--no-write', action='store_true', help='print the line without appending it to benchmarks/results/')
 a = p.parse_args()
+ROOT = Path(__file__).resolve().parent.parent
+def _git_commit():
+    try: return subprocess.run(['git', 'rev-parse', 'HEAD'], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
+    except Exception: return None
+
+def write_line(line:dict, name:str, write:bool=True):
+    "Add the command, machine, git commit and date to the result; print it as one JSON line and append it to benchmarks/results/<name>.jsonl."
+    line = dict(benchmark=name, command='python ' + shlex.join([f'benchmarks/{name}.py'] + sys.argv[1:]), niceness=os.nice(0),
+                git_commit=_git_commit(), date=time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime()),
+                machine=dict(node=platform.node(), cpus=os.cpu_count(), processor=platform.processor() or platform.machine(),
+                             platform=platform.platform(), load_average_1min=round(os.getloadavg()[0], 2)),
+                **{k: v for k, v in line.items() if k != 'benchmark'})
+    print(json.dumps(line))
+    if write:
+        with open(ROOT/'benchmarks'/'results'/f'{name}.jsonl', 'a') as f: f.write(json.dumps(line) + '\n')
 
 import keras
 from synthview.data import FASHION_MNIST_CLASSES
@@ -58,7 +76,7 @@ for t in ts[:a.moves]:
 traces = w.probe._both_fn.experimental_get_tracing_count()
 assert traces == 1, f"the compiled decode + classify was traced {traces} times"
 pct = lambda v, q: round(float(np.percentile(v, q)), 2)
-print(json.dumps(dict(
+write_line(dict(
     benchmark='widget_latency', what='LatentInterpolator: one t-slider move set from Python (decode + classify + redraw)',
     moves=a.moves, p50_ms=pct(ms, 50), p95_ms=pct(ms, 95), max_ms=round(max(ms), 2), budget_p95_ms=50, within_budget=pct(ms, 95) <= 50,
     model_only_p50_ms=pct(model_ms, 50), model_only_p95_ms=pct(model_ms, 95), traces=int(traces), widget_build_s=round(build_s, 2),
@@ -66,4 +84,4 @@ print(json.dumps(dict(
     models=dict(classifier=f"build_classifier() {clf.model.count_params()} params", decoder=f"build_vae(latent_dim=16) decoder {vae.decoder.count_params()} params",
                 trained_epochs=a.train_epochs),
     cpu=dict(count=os.cpu_count(), machine=platform.machine(), loadavg_1m=round(os.getloadavg()[0], 2)),
-    versions=dict(keras=keras.__version__, python=platform.python_version()))))
+    versions=dict(keras=keras.__version__, python=platform.python_version())), 'widget_latency', not a.no_write)
