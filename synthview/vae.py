@@ -369,7 +369,7 @@ def _check_vae_run(run_dir, config):
     try: old = json.loads(f.read_text())
     except ValueError as e: raise DataError.expected(str(f), "a VAE run's config.json", f"{type(e).__name__}: {e}") from None
     if not isinstance(old, dict): raise DataError.expected(str(f), "a VAE run's config.json (a JSON object)", type(old).__name__)
-    diff = [k for k in config if old.get(k) != config[k]]
+    diff = [k for k in config if k in old and old[k] != config[k]]   # a key an older config.json lacks is not compared: its runs still resume
     if diff: raise DataError.expected('run_dir', f"the same settings to resume the run in {str(run_dir)!r} ({', '.join(f'{k}={old.get(k)!r}' for k in diff)})",
                                       ', '.join(f'{k}={config[k]!r}' for k in diff) + ' (use another run_dir, or delete it to start over)')
 
