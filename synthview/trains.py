@@ -14,10 +14,10 @@ from .data import ImageDataset
 # %% auto #0
 __all__ = ['GRID', 'MIN_SIZE', 'VEHICLE_H', 'LENGTHS', 'LOCO_W', 'SHAPES', 'WALLS', 'ROOFS', 'WHEELS', 'LOAD_SHAPES', 'MAX_LOADS',
            'DIRECTIONS', 'WAGON_COLOURS', 'LOAD_COLOURS', 'LOCO_COLOURS', 'BACKGROUNDS', 'SKIES', 'GROUNDS',
-           'RAIL_ROWS', 'WAGON_NOTIONS', 'CONCEPTS', 'TYPES', 'TRAIN_CLASSES', 'INTERVENTIONS', 'train_concepts',
-           'classify_train', 'concept_parts', 'rule_parts', 'annotate_train', 'sample_trains', 'check_train',
-           'render_trains', 'part_mask', 'intervene', 'intervention_region', 'render_interventions', 'TrainDecoder',
-           'make_trains']
+           'RAIL_ROWS', 'WAGON_NOTIONS', 'CONCEPTS', 'TYPES', 'TRAIN_CLASSES', 'INTERVENTIONS', 'PART_EDITS',
+           'train_concepts', 'classify_train', 'concept_parts', 'rule_parts', 'annotate_train', 'sample_trains',
+           'check_train', 'render_trains', 'part_mask', 'intervene', 'intervention_region', 'render_interventions',
+           'part_edit', 'part_counterfactuals', 'TrainDecoder', 'make_trains']
 
 # %% ../nbs/02_trains.ipynb #8ec78408
 GRID = 76        # cells across (and down) the pixel-art grid every train is drawn on
@@ -574,6 +574,105 @@ def render_interventions(attrs,                  # a list of train attribute dic
     for r, b in zip(rows, after): r['boxes'] = intervention_region(before[r['image']], b, r['wagon'], r['kind'])
     return images, rows
 
+
+# %% ../nbs/02_trains.ipynb #pcf0code
+def _edit_name(t, wagon, kind) -> str:
+    w = t['wagons'][wagon - 1]
+    if kind == 'remove': return f"remove wagon {wagon}"
+    if kind == 'loads': return f"unload wagon {wagon} ({w['load_count']} {w['load_shape']})"
+    if kind == 'roof': return f"wagon {wagon} roof {w['roof']}->{'flat' if w['roof'] == 'none' else 'none'}"
+    if kind == 'wheels': return f"wagon {wagon} wheels {w['wheels']}->{5 - w['wheels']}"
+    if kind == 'colour': cs = list(WAGON_COLOURS); return f"wagon {wagon} colour {w['colour']}->{cs[(cs.index(w['colour']) + 1) % len(cs)]}"
+    if kind == 'wall': return f"wagon {wagon} wall {w['wall']}->{'braced' if w['wall'] == 'solid' else 'solid'}"
+    if kind == 'load': return f"load wagon {wagon} ({MAX_LOADS[w['length']]} circle)"
+    return f"wagon {wagon} wall {w['wall']}->windowed"
+
+PART_EDITS = INTERVENTIONS + ('load', 'windows')
+
+def part_edit(attrs:dict,   # a train's attributes (not changed)
+              wagon:int,    # which wagon, from 1
+              kind:str,     # a name in PART_EDITS
+             ) -> dict|None:
+    "`intervene`, plus two edits that add a part: 'load' (an empty, unwindowed wagon gets a full load of circles) and 'windows' (an unloaded wagon's wall gets windows); None where `kind` does not apply."
+    t, kind = check_train(attrs), check_choice('kind', kind, PART_EDITS)
+    if kind in INTERVENTIONS: return intervene(t, wagon, kind)
+    wagon = check_int('wagon', wagon, 1, len(t['wagons']))
+    new = copy.deepcopy(t); w = new['wagons'][wagon - 1]
+    if w['load_count'] or w['wall'] == 'windowed' and kind == 'load' or w['wall'] == 'windowed' and kind == 'windows': return None
+    if kind == 'load': w.update(load_count=MAX_LOADS[w['length']], load_shape='circle', load_colour=list(LOAD_COLOURS)[0])
+    else: w['wall'] = 'windowed'
+    return annotate_train(new)
+
+def _train_key(t) -> str: return repr(t['wagons'])              # edits change only the wagons
+
+def part_counterfactuals(classifier,               # a synthview Classifier (or what `as_classifier` takes): forward calls only
+                         attrs,                    # a list of train attribute dicts (or one)
+                         target=None,              # class index or name (one, or one per train); None: the classifier's runner-up
+                         max_edits:int=2,          # the most edits in one counterfactual
+                         size:int|None=None,       # image size; None: the classifier's input size, else 152
+                         threshold:float=0.5,      # p(target) needed
+                         margin:float=0.0,         # and p(target) at least this far above every other class
+                         kinds=PART_EDITS,         # the edit kinds to search (see `part_edit`)
+                         beam:int|None=None,       # trains of one level expanded to the next (best p(target) first); None: all
+                        ) -> list:
+    "The smallest set of part edits per train that moves the classifier to `target`: one dict per train."
+    if hasattr(classifier, 'probs') and hasattr(classifier, 'class_names'): clf = classifier   # a Classifier, or anything that answers like one
+    else: from .classifier import as_classifier; clf = as_classifier(classifier)
+    if isinstance(attrs, dict): attrs = [attrs]
+    attrs = [check_train(t, f'trains[{i}]') for i, t in enumerate(attrs)]
+    if not attrs: raise ArgumentError.expected('attrs', 'at least one train', 'an empty list')
+    size = _check_size(size if size is not None else (getattr(clf, 'input_size', None) or (152,))[0])
+    max_edits = check_int('max_edits', max_edits, 1)
+    threshold = check_float('threshold', threshold, 0.0, 1.0); margin = check_float('margin', margin, 0.0, 1.0)
+    kinds = [check_choice('kinds', k, PART_EDITS) for k in ([kinds] if isinstance(kinds, str) else kinds)]
+    if not kinds: raise ArgumentError.expected('kinds', 'at least one intervention kind', 'none')
+    if beam is not None: beam = check_int('beam', beam, 1)
+    names, n = list(clf.class_names), len(attrs)
+    originals, _ = _render(attrs, size)
+    p0 = clf.probs(to_canonical(originals))
+    source = p0.argmax(1)
+    if target is None: target = np.where(np.arange(len(names))[None] == source[:, None], -np.inf, p0).argmax(1)
+    else:
+        ts = [target] * n if isinstance(target, (str, int, np.integer)) else list(target)
+        if len(ts) != n: raise ArgumentError.expected('target', f'one class or {n} (one per train)', f'{len(ts)} targets')
+        target = np.array([names.index(check_choice('target', c, names)) if isinstance(c, str) else check_int('target', c, 0, len(names) - 1) for c in ts])
+    rules_on = names == TRAIN_CLASSES
+    out = [dict(found=False, source=int(source[i]), target=int(target[i]), p_source=float(p0[i, source[i]]), p_target_before=float(p0[i, target[i]]),
+                edits=[], edit_names=[], attrs=attrs[i], original=originals[i], image=None, p_target=None, l1=None,
+                rule_before=classify_train(attrs[i]), rule_after=None, rules_agree=None, tried=0) for i in range(n)]
+    frontier = [(i, attrs[i], ()) for i in range(n)]               # (train, edited attrs, edits so far)
+    seen = [{_train_key(t)} for t in attrs]
+    for level in range(1, max_edits + 1):
+        cand = []
+        for i, t, edits in frontier:
+            for k in range(1, len(t['wagons']) + 1):
+                for kind in kinds:
+                    new = part_edit(t, k, kind)
+                    if new is None or _train_key(new) in seen[i]: continue
+                    seen[i].add(_train_key(new)); cand.append((i, new, edits + ((k, kind, _edit_name(t, k, kind)),)))
+        if not cand: break
+        images, _ = _render([c[1] for c in cand], size)
+        p = clf.probs(to_canonical(images))
+        idx = np.array([c[0] for c in cand]); pt = p[np.arange(len(cand)), target[idx]]
+        rest = np.where(np.arange(p.shape[1])[None] == target[idx][:, None], -np.inf, p).max(1)
+        ok = (pt >= threshold) & (pt - rest >= margin)
+        l1 = np.abs(images.astype(np.float32) - originals[idx].astype(np.float32)).mean((1, 2, 3)) / 255
+        best = {}
+        for j, (i, new, edits) in enumerate(cand):
+            out[i]['tried'] += 1
+            if ok[j] and (i not in best or l1[j] < l1[best[i]]): best[i] = j
+        for i, j in best.items():
+            new, edits = cand[j][1], cand[j][2]
+            ra = classify_train(new)
+            out[i].update(found=True, edits=[e[:2] for e in edits], edit_names=[e[2] for e in edits], attrs=new, image=images[j], p_target=float(pt[j]),
+                          l1=float(l1[j]), rule_after=ra, rules_agree=(ra == out[i]['target']) if rules_on else None)
+        frontier = []
+        for i in sorted({c[0] for c in cand} - set(best)):
+            js = [j for j in np.flatnonzero(idx == i)]
+            if beam is not None: js = sorted(js, key=lambda j: -pt[j])[:beam]
+            frontier += [cand[j] for j in js]
+        if not frontier: break
+    return out
 
 # %% ../nbs/02_trains.ipynb #a1985265
 _WAGON_CODE = (('length', list(LENGTHS)), ('shape', SHAPES), ('wall', WALLS), ('roof', ROOFS), ('wheels', WHEELS), ('load_count', None),
