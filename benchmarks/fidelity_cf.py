@@ -32,6 +32,7 @@ p.add_argument('--pictures', default=None, help='a folder: one figure of counter
 p.add_argument('--parts', action='store_true', help='part-edit counterfactuals on the renderer (no VAE)')
 p.add_argument('--max-edits', type=int, default=2)
 p.add_argument('--margin', type=float, default=0.0)
+p.add_argument('--beam', type=int, default=None, help='--parts: edited trains kept per train from 2 edits on')
 a = p.parse_args()
 root = Path(__file__).resolve().parent.parent
 
@@ -60,7 +61,7 @@ if a.parts:                                                    # the renderer's 
     right = np.flatnonzero(clf.predict(test.canonical()) == test.labels)
     sel = test.subset(right)
     t0 = time.perf_counter()
-    res = part_counterfactuals(clf, list(sel.attributes), max_edits=a.max_edits, size=76, margin=a.margin)
+    res = part_counterfactuals(clf, list(sel.attributes), max_edits=a.max_edits, size=76, margin=a.margin, beam=a.beam)
     secs = time.perf_counter() - t0
     found = np.array([r['found'] for r in res])
     ims = np.stack([r['image'] if r['found'] else r['original'] for r in res])
@@ -80,7 +81,7 @@ if a.parts:                                                    # the renderer's 
                          rules_agree=round(float(agree[ok].mean()), 4) if ok.any() else None,
                          oracle_valid_where_rules_agree=round(float(valid[ok & agree].mean()), 4) if (ok & agree).any() and oracle is not None else None,
                          median_l1_pixels=round(float(np.median(l1[ok])), 4) if ok.any() else None,
-                         one_edit=int((ok & (nedit == 1)).sum()), two_edits=int((ok & (nedit == 2)).sum()),
+                         one_edit=int((ok & (nedit == 1)).sum()), two_edits=int((ok & (nedit == 2)).sum()), three_or_more=int((ok & (nedit >= 3)).sum()),
                          median_candidates_tried=int(np.median(tried[s])), edits=dict(sorted(kinds.items(), key=lambda kv: -kv[1])),
                          targets={clf.class_names[t]: int((ok & (target == t)).sum()) for t in np.unique(target[s])})
     print(json.dumps(per), flush=True)
@@ -88,7 +89,7 @@ if a.parts:                                                    # the renderer's 
     line = dict(benchmark='fidelity_part_counterfactuals', command=' '.join(['python'] + sys.argv), git=_git(),
                 machine=f"{platform.machine()}, {os.cpu_count()} CPUs (shared, nice 15)", test_images=len(test), explained=len(sel),
                 classifier=a.classifier, oracle=a.oracle or 'none (validity not measured)',
-                settings=dict(max_edits=a.max_edits, margin=a.margin, threshold=0.5, target="the classifier's runner-up", size=76),
+                settings=dict(max_edits=a.max_edits, beam=a.beam, margin=a.margin, threshold=0.5, target="the classifier's runner-up", size=76),
                 seconds=round(secs, 1), per_class=per)
     print(json.dumps(line), flush=True)
     with open(root/a.results, 'a') as f: f.write(json.dumps(line) + '\n')

@@ -613,7 +613,7 @@ def part_counterfactuals(classifier,               # a synthview Classifier (or 
                          threshold:float=0.5,      # p(target) needed
                          margin:float=0.0,         # and p(target) at least this far above every other class
                          kinds=PART_EDITS,         # the edit kinds to search (see `part_edit`)
-                         beam:int|None=None,       # trains of one level expanded to the next (best p(target) first); None: all
+                         beam:int|None=None,       # from 2 edits on, trains expanded to the next level per train (best p(target) first); None: all
                         ) -> list:
     "The smallest set of part edits per train that moves the classifier to `target`: one dict per train."
     if hasattr(classifier, 'probs') and hasattr(classifier, 'class_names'): clf = classifier   # a Classifier, or anything that answers like one
@@ -669,7 +669,7 @@ def part_counterfactuals(classifier,               # a synthview Classifier (or 
         frontier = []
         for i in sorted({c[0] for c in cand} - set(best)):
             js = [j for j in np.flatnonzero(idx == i)]
-            if beam is not None: js = sorted(js, key=lambda j: -pt[j])[:beam]
+            if beam is not None and level >= 2: js = sorted(js, key=lambda j: -pt[j])[:beam]
             frontier += [cand[j] for j in js]
         if not frontier: break
     return out
