@@ -10,8 +10,7 @@ Usage: python benchmarks/trains_speed.py [--n 2000] [--repeats 7] [--cpu 0]
 """
 import os
 for v in ('OMP_NUM_THREADS', 'OPENBLAS_NUM_THREADS', 'MKL_NUM_THREADS', 'NUMEXPR_NUM_THREADS'): os.environ[v] = '1'
-import argparse, json, os, platform, shlex, statistics, subprocess, sys, time
-from pathlib import Path
+import argparse, os, statistics, time
 
 p = argparse.ArgumentParser()
 p.add_argument('--n', type=int, default=2000, help='images per repeat')
@@ -19,21 +18,7 @@ p.add_argument('--repeats', type=int, default=7, help='timed repeats per size (m
 p.add_argument('--cpu', type=int, default=0, help='CPU to pin to (-1: do not pin)')
 p.add_argument('--no-write', action='store_true', help='print the line without appending it to benchmarks/results/')
 a = p.parse_args()
-ROOT = Path(__file__).resolve().parent.parent
-def _git_commit():
-    try: return subprocess.run(['git', 'rev-parse', 'HEAD'], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
-    except Exception: return None
-
-def write_line(line:dict, name:str, write:bool=True):
-    "Add the command, machine, git commit and date to the result; print it as one JSON line and append it to benchmarks/results/<name>.jsonl."
-    line = dict(benchmark=name, command='python ' + shlex.join([f'benchmarks/{name}.py'] + sys.argv[1:]), niceness=os.nice(0),
-                git_commit=_git_commit(), date=time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime()),
-                machine=dict(node=platform.node(), cpus=os.cpu_count(), processor=platform.processor() or platform.machine(),
-                             platform=platform.platform(), load_average_1min=round(os.getloadavg()[0], 2)),
-                **{k: v for k, v in line.items() if k != 'benchmark'})
-    print(json.dumps(line))
-    if write:
-        with open(ROOT/'benchmarks'/'results'/f'{name}.jsonl', 'a') as f: f.write(json.dumps(line) + '\n')
+from _results import write_line   # the one JSON line every benchmark writes
 
 pinned = None
 if a.cpu >= 0 and hasattr(os, 'sched_setaffinity'):

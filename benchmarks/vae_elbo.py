@@ -11,7 +11,7 @@ Prints one JSON line (with the command, machine, git commit and date) and append
 (`--no-write`: print only). Usage:
     python benchmarks/vae_elbo.py [--epochs 8] [--latent-dim 16] [--save DIR] [--limit N]
 """
-import argparse, json, os, platform, shlex, subprocess, sys, time
+import argparse, time
 from pathlib import Path
 import numpy as np
 import tensorflow as tf
@@ -29,21 +29,7 @@ p.add_argument('--save', default=None, help='folder to save synthview\'s VAE to 
 p.add_argument('--path', default=None, help='folder with the four Fashion-MNIST .gz files (default: Keras cache)')
 p.add_argument('--no-write', action='store_true', help='print the line without appending it to benchmarks/results/')
 a = p.parse_args()
-ROOT = Path(__file__).resolve().parent.parent
-def _git_commit():
-    try: return subprocess.run(['git', 'rev-parse', 'HEAD'], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
-    except Exception: return None
-
-def write_line(line:dict, name:str, write:bool=True):
-    "Add the command, machine, git commit and date to the result; print it as one JSON line and append it to benchmarks/results/<name>.jsonl."
-    line = dict(benchmark=name, command='python ' + shlex.join([f'benchmarks/{name}.py'] + sys.argv[1:]), niceness=os.nice(0),
-                git_commit=_git_commit(), date=time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime()),
-                machine=dict(node=platform.node(), cpus=os.cpu_count(), processor=platform.processor() or platform.machine(),
-                             platform=platform.platform(), load_average_1min=round(os.getloadavg()[0], 2)),
-                **{k: v for k, v in line.items() if k != 'benchmark'})
-    print(json.dumps(line))
-    if write:
-        with open(ROOT/'benchmarks'/'results'/f'{name}.jsonl', 'a') as f: f.write(json.dumps(line) + '\n')
+from _results import write_line   # the one JSON line every benchmark writes
 
 
 train, test = load_fashion_mnist(a.path)
