@@ -585,7 +585,7 @@ def _edit_name(t, wagon, kind) -> str:
     if kind == 'colour': cs = list(WAGON_COLOURS); return f"wagon {wagon} colour {w['colour']}->{cs[(cs.index(w['colour']) + 1) % len(cs)]}"
     if kind == 'wall': return f"wagon {wagon} wall {w['wall']}->{'braced' if w['wall'] == 'solid' else 'solid'}"
     if kind == 'load': return f"load wagon {wagon} ({MAX_LOADS[w['length']]} circle)"
-    return f"wagon {wagon} wall {w['wall']}->windowed"
+    return f"wagon {wagon} wall {w['wall']}->windowed" + (' (unloaded)' if w['load_count'] else '')
 
 PART_EDITS = INTERVENTIONS + ('load', 'windows')
 
@@ -593,14 +593,14 @@ def part_edit(attrs:dict,   # a train's attributes (not changed)
               wagon:int,    # which wagon, from 1
               kind:str,     # a name in PART_EDITS
              ) -> dict|None:
-    "`intervene`, plus two edits that add a part: 'load' (an empty, unwindowed wagon gets a full load of circles) and 'windows' (an unloaded wagon's wall gets windows); None where `kind` does not apply."
+    "`intervene`, plus two edits that add a part: 'load' (an empty, unwindowed wagon gets a full load of circles) and 'windows' (an unwindowed wagon's wall gets windows, its loads, if any, come off); None where `kind` does not apply."
     t, kind = check_train(attrs), check_choice('kind', kind, PART_EDITS)
     if kind in INTERVENTIONS: return intervene(t, wagon, kind)
     wagon = check_int('wagon', wagon, 1, len(t['wagons']))
     new = copy.deepcopy(t); w = new['wagons'][wagon - 1]
-    if w['load_count'] or w['wall'] == 'windowed' and kind == 'load' or w['wall'] == 'windowed' and kind == 'windows': return None
+    if w['wall'] == 'windowed' or kind == 'load' and w['load_count']: return None
     if kind == 'load': w.update(load_count=MAX_LOADS[w['length']], load_shape='circle', load_colour=list(LOAD_COLOURS)[0])
-    else: w['wall'] = 'windowed'
+    else: w.update(wall='windowed', load_count=0, load_shape=None, load_colour=None)   # windows and loads share the wall
     return annotate_train(new)
 
 def _train_key(t) -> str: return repr(t['wagons'])              # edits change only the wagons
