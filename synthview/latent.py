@@ -71,11 +71,13 @@ class LatentProbe:
                 f"{self.n_classes} classes; {'compiled' if self.compiled else 'eager' if self.compiled is False else 'not run yet'})")
 
 # %% ../nbs/20_latent.ipynb #3e828aaf
+@patch
 def _eager(self:LatentProbe, z, images):
     x = check_images(self.decoder.decode(z), 'decoder.decode(z)')
     lp = np.log(np.clip(self.classifier.probs(x).astype(np.float64), 1e-300, None))
     return (x if images else None), lp - np.log(np.exp(lp).sum(1, keepdims=True))
 
+@patch
 def _run(self:LatentProbe, z, images):
     if self.compiled is not False:
         try:
@@ -88,7 +90,8 @@ def _run(self:LatentProbe, z, images):
             self.compiled = False                          # this decoder or classifier only runs eagerly
     return self._eager(z, images)
 
-def _evaluate(self:LatentProbe,
+@patch
+def evaluate(self:LatentProbe,
               z,                    # latent codes (N, latent_dim) or (latent_dim,)
               images:bool=False):   # also return the decoded images
     "Log-probabilities (N, n_classes) float64 of the decoded codes, and the images (or None); counted in `evaluations`."
@@ -100,13 +103,12 @@ def _evaluate(self:LatentProbe,
     self.evaluations += len(z)
     return (np.concatenate(xs) if images else None), np.concatenate(lps)
 
-def _decode(self:LatentProbe, z) -> np.ndarray:
+@patch
+def decode(self:LatentProbe, z) -> np.ndarray:
     "Decoded canonical images of latent codes (not counted: no classifier evaluation)."
     z = _latents(z, self.latent_dim)
     return np.concatenate([check_images(self.decoder.decode(z[i:i + self.batch_size]), 'decoder.decode(z)')
                            for i in range(0, len(z), self.batch_size)])
-
-LatentProbe._eager, LatentProbe._run, LatentProbe.evaluate, LatentProbe.decode = _eager, _run, _evaluate, _decode
 
 # %% ../nbs/20_latent.ipynb #81fb355b
 _PROBES = collections.OrderedDict()
