@@ -585,19 +585,27 @@ def _edit_name(t, wagon, kind) -> str:
     if kind == 'colour': cs = list(WAGON_COLOURS); return f"wagon {wagon} colour {w['colour']}->{cs[(cs.index(w['colour']) + 1) % len(cs)]}"
     if kind == 'wall': return f"wagon {wagon} wall {w['wall']}->{'braced' if w['wall'] == 'solid' else 'solid'}"
     if kind == 'load': return f"load wagon {wagon} ({MAX_LOADS[w['length']]} circle)"
+    if kind == 'copy': return f"copy wagon {wagon}"
     return f"wagon {wagon} wall {w['wall']}->windowed" + (' (unloaded)' if w['load_count'] else '')
 
-PART_EDITS = INTERVENTIONS + ('load', 'windows')
+PART_EDITS = INTERVENTIONS + ('load', 'windows', 'copy')
 
 def part_edit(attrs:dict,   # a train's attributes (not changed)
               wagon:int,    # which wagon, from 1
               kind:str,     # a name in PART_EDITS
              ) -> dict|None:
-    "`intervene`, plus two edits that add a part: 'load' (an empty, unwindowed wagon gets a full load of circles) and 'windows' (an unwindowed wagon's wall gets windows, its loads, if any, come off); None where `kind` does not apply."
+    "`intervene`, plus three edits that add a part: 'load' (an empty, unwindowed wagon gets a full load of circles), 'windows' (an unwindowed wagon's wall gets windows, its loads, if any, come off) and 'copy' (a copy of the wagon is coupled behind it); None where `kind` does not apply."
     t, kind = check_train(attrs), check_choice('kind', kind, PART_EDITS)
     if kind in INTERVENTIONS: return intervene(t, wagon, kind)
     wagon = check_int('wagon', wagon, 1, len(t['wagons']))
     new = copy.deepcopy(t); w = new['wagons'][wagon - 1]
+    if kind == 'copy':                                       # a copy of the wagon coupled behind it, the train moved left if need be
+        if len(new['wagons']) == 4: return None
+        new['wagons'].insert(wagon, copy.deepcopy(w))
+        n = _train_length(new)
+        if n > GRID: return None
+        new['position']['x'] = min(new['position']['x'], GRID - n)
+        return annotate_train(new)
     if w['wall'] == 'windowed' or kind == 'load' and w['load_count']: return None
     if kind == 'load': w.update(load_count=MAX_LOADS[w['length']], load_shape='circle', load_colour=list(LOAD_COLOURS)[0])
     else: w.update(wall='windowed', load_count=0, load_shape=None, load_colour=None)   # windows and loads share the wall
