@@ -365,6 +365,31 @@ def _run_callbacks(run_dir, config, gallery, image_summaries, callbacks) -> list
     return cbs
 
 # %% ../nbs/30_callbacks.ipynb #4d7b5b7f
+def _critic_data(data, clf, target, conditional, critic_sees, batch_size, n_critic, fresh_real):
+    "train_gan's choice of what the critic sees: (real images, 'guide' or 'all', fresh_real, real images per generator step)."
+    auto_fresh = isinstance(fresh_real, str) and fresh_real == 'auto'
+    if not auto_fresh and not isinstance(fresh_real, (bool, np.bool_)): raise ArgumentError.expected('fresh_real', "True, False or 'auto'", fresh_real)
+    per_step = batch_size * (n_critic if fresh_real is True else 1)   # real images per generator step ('auto': at least a batch)
+    sees = check_choice('critic_sees', critic_sees, ('auto', 'guide', 'all'))
+    if sees == 'guide' and clf is None: raise ArgumentError.expected('critic_sees', "'all' or 'auto' without a classifier (it chooses the real images)", "'guide'")
+    if sees == 'guide' and not conditional and target is None: raise ArgumentError.expected('target', "the class(es) whose real images the critic sees (critic_sees='guide')", 'None')
+    if sees == 'auto':                       # measured for guided one-class (and several-class) runs, not yet for conditional ones
+        sees = 'auto' if (clf is not None and not conditional and target is not None) else 'all'
+    if sees != 'all':
+        chosen = target if target is not None else list(range(clf.n_classes))
+        try: sub = guide_subset(data, clf, chosen)
+        except DataError:
+            if sees == 'guide': raise
+            sub = None
+        if sub is not None and len(sub) >= per_step: data, sees = sub, 'guide'
+        elif sees == 'guide': raise DataError.expected('data', f"at least {per_step} real images the classifier assigns to {chosen} (critic_sees='guide')", f"{len(sub)} images")
+        else: sees = 'all'                   # 'auto': too few of the classifier's images to fill a batch
+    if auto_fresh:                           # a fresh minibatch for every critic step when the (chosen) data holds them
+        fresh_real = len(data) >= batch_size * n_critic
+        per_step = batch_size * (n_critic if fresh_real else 1)
+    if len(data) < per_step: raise DataError.expected('data', f"at least batch_size={batch_size} images" + (f" x n_critic={n_critic} (fresh_real)" if fresh_real else ''), f"{len(data)} images")
+    return data, sees, bool(fresh_real), per_step
+
 def train_gan(data:ImageDataset,         # training images (their labels are not used: see critic_sees)
               classifier=None,            # frozen Classifier (or Keras model / .keras path) to guide with; None: plain WGAN-GP
               *,
@@ -409,27 +434,7 @@ def train_gan(data:ImageDataset,         # training images (their labels are not
     n_rep = strategy.num_replicas_in_sync
     if batch_size % n_rep: raise ArgumentError.expected('batch_size', f"a multiple of the {n_rep} replicas", batch_size)
     n_critic = check_int('n_critic', n_critic, 1)
-    auto_fresh = isinstance(fresh_real, str) and fresh_real == 'auto'
-    if not auto_fresh and not isinstance(fresh_real, (bool, np.bool_)): raise ArgumentError.expected('fresh_real', "True, False or 'auto'", fresh_real)
-    per_step = batch_size * (n_critic if fresh_real is True else 1)   # real images per generator step ('auto': at least a batch)
-    sees = check_choice('critic_sees', critic_sees, ('auto', 'guide', 'all'))
-    if sees == 'guide' and clf is None: raise ArgumentError.expected('critic_sees', "'all' or 'auto' without a classifier (it chooses the real images)", "'guide'")
-    if sees == 'guide' and not conditional and target is None: raise ArgumentError.expected('target', "the class(es) whose real images the critic sees (critic_sees='guide')", 'None')
-    if sees == 'auto':                       # measured for guided one-class (and several-class) runs, not yet for conditional ones
-        sees = 'auto' if (clf is not None and not conditional and target is not None) else 'all'
-    if sees != 'all':
-        chosen = target if target is not None else list(range(clf.n_classes))
-        try: sub = guide_subset(data, clf, chosen)
-        except DataError:
-            if sees == 'guide': raise
-            sub = None
-        if sub is not None and len(sub) >= per_step: data, sees = sub, 'guide'
-        elif sees == 'guide': raise DataError.expected('data', f"at least {per_step} real images the classifier assigns to {chosen} (critic_sees='guide')", f"{len(sub)} images")
-        else: sees = 'all'                   # 'auto': too few of the classifier's images to fill a batch
-    if auto_fresh:                           # a fresh minibatch for every critic step when the (chosen) data holds them
-        fresh_real = len(data) >= batch_size * n_critic
-        per_step = batch_size * (n_critic if fresh_real else 1)
-    if len(data) < per_step: raise DataError.expected('data', f"at least batch_size={batch_size} images" + (f" x n_critic={n_critic} (fresh_real)" if fresh_real else ''), f"{len(data)} images")
+    data, sees, fresh_real, per_step = _critic_data(data, clf, target, conditional, critic_sees, batch_size, n_critic, fresh_real)
     gal_seeds = None if (np.ndim(gallery_seeds) == 0 and gallery_seeds == 0) else gallery_seeds
     if oracle is not None and (gal_seeds is None or clf is None):
         raise ArgumentError.expected('oracle', 'None when there is no gallery for it to judge (no classifier, or gallery_seeds=0)', 'an oracle')
