@@ -19,7 +19,7 @@ benchmarks/results/frontier_speed.jsonl (`--no-write`: print only). Usage:
     python benchmarks/frontier_speed.py --vae RUN/vae.keras [--classifier RUN/classifier.keras | --clf-epochs 3]
                                         [--pairs 1000] [--figures DIR]
 """
-import argparse, json, os, platform, shlex, subprocess, sys, time
+import argparse, time
 from pathlib import Path
 import numpy as np
 import keras
@@ -44,21 +44,7 @@ p.add_argument('--limit', type=int, default=None, help='train the classifier on 
 p.add_argument('--path', default=None)
 p.add_argument('--no-write', action='store_true', help='print the line without appending it to benchmarks/results/')
 a = p.parse_args()
-ROOT = Path(__file__).resolve().parent.parent
-def _git_commit():
-    try: return subprocess.run(['git', 'rev-parse', 'HEAD'], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
-    except Exception: return None
-
-def write_line(line:dict, name:str, write:bool=True):
-    "Add the command, machine, git commit and date to the result; print it as one JSON line and append it to benchmarks/results/<name>.jsonl."
-    line = dict(benchmark=name, command='python ' + shlex.join([f'benchmarks/{name}.py'] + sys.argv[1:]), niceness=os.nice(0),
-                git_commit=_git_commit(), date=time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime()),
-                machine=dict(node=platform.node(), cpus=os.cpu_count(), processor=platform.processor() or platform.machine(),
-                             platform=platform.platform(), load_average_1min=round(os.getloadavg()[0], 2)),
-                **{k: v for k, v in line.items() if k != 'benchmark'})
-    print(json.dumps(line))
-    if write:
-        with open(ROOT/'benchmarks'/'results'/f'{name}.jsonl', 'a') as f: f.write(json.dumps(line) + '\n')
+from _results import write_line   # the one JSON line every benchmark writes
 
 train, test = load_fashion_mnist(a.path)
 clf_train = train.subset(np.arange(a.limit)) if a.limit else train

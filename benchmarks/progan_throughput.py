@@ -11,8 +11,7 @@ benchmarks/results/progan_throughput.jsonl (`--no-write`: print only).
 Usage: python benchmarks/progan_throughput.py [--size 76] [--widths 64,32,16] [--batch-size 16] [--steps 10] [--repeats 3]
        [--precision mixed_bfloat16] [--jit]
 """
-import argparse, json, os, platform, shlex, subprocess, sys, time
-from pathlib import Path
+import argparse, os, time
 os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')
 import numpy as np
 import tensorflow as tf
@@ -33,21 +32,7 @@ p.add_argument('--jit', action='store_true', help='compile the steps with XLA')
 p.add_argument('--variants', default='unguided,guided')
 p.add_argument('--no-write', action='store_true', help='print the line without appending it to benchmarks/results/')
 a = p.parse_args()
-ROOT = Path(__file__).resolve().parent.parent
-def _git_commit():
-    try: return subprocess.run(['git', 'rev-parse', 'HEAD'], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
-    except Exception: return None
-
-def write_line(line:dict, name:str, write:bool=True):
-    "Add the command, machine, git commit and date to the result; print it as one JSON line and append it to benchmarks/results/<name>.jsonl."
-    line = dict(benchmark=name, command='python ' + shlex.join([f'benchmarks/{name}.py'] + sys.argv[1:]), niceness=os.nice(0),
-                git_commit=_git_commit(), date=time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime()),
-                machine=dict(node=platform.node(), cpus=os.cpu_count(), processor=platform.processor() or platform.machine(),
-                             platform=platform.platform(), load_average_1min=round(os.getloadavg()[0], 2)),
-                **{k: v for k, v in line.items() if k != 'benchmark'})
-    print(json.dumps(line))
-    if write:
-        with open(ROOT/'benchmarks'/'results'/f'{name}.jsonl', 'a') as f: f.write(json.dumps(line) + '\n')
+from _results import write_line   # the one JSON line every benchmark writes
 shape, B = (a.size, a.size, a.channels), a.batch_size
 ladder = resolution_ladder(a.size)
 widths = tuple(int(w) for w in a.widths.split(','))

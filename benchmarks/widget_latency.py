@@ -14,8 +14,7 @@ the weights, so they are untrained unless `--train-epochs` > 0 (then both are tr
 Prints one JSON line (with the command, niceness, machine and load, git commit and date) and appends it to
 benchmarks/results/widget_latency.jsonl (`--no-write`: print only). Usage:  python benchmarks/widget_latency.py [--moves 200] [--threads N]
 """
-import argparse, json, os, platform, shlex, subprocess, sys, time
-from pathlib import Path
+import argparse, os, platform, time
 import numpy as np
 
 p = argparse.ArgumentParser()
@@ -25,21 +24,7 @@ p.add_argument('--train-epochs', type=int, default=0)
 p.add_argument('--seed', type=int, default=0)
 p.add_argument('--no-write', action='store_true', help='print the line without appending it to benchmarks/results/')
 a = p.parse_args()
-ROOT = Path(__file__).resolve().parent.parent
-def _git_commit():
-    try: return subprocess.run(['git', 'rev-parse', 'HEAD'], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
-    except Exception: return None
-
-def write_line(line:dict, name:str, write:bool=True):
-    "Add the command, machine, git commit and date to the result; print it as one JSON line and append it to benchmarks/results/<name>.jsonl."
-    line = dict(benchmark=name, command='python ' + shlex.join([f'benchmarks/{name}.py'] + sys.argv[1:]), niceness=os.nice(0),
-                git_commit=_git_commit(), date=time.strftime('%Y-%m-%d %H:%M:%S UTC', time.gmtime()),
-                machine=dict(node=platform.node(), cpus=os.cpu_count(), processor=platform.processor() or platform.machine(),
-                             platform=platform.platform(), load_average_1min=round(os.getloadavg()[0], 2)),
-                **{k: v for k, v in line.items() if k != 'benchmark'})
-    print(json.dumps(line))
-    if write:
-        with open(ROOT/'benchmarks'/'results'/f'{name}.jsonl', 'a') as f: f.write(json.dumps(line) + '\n')
+from _results import write_line   # the one JSON line every benchmark writes
 
 import keras
 from synthview.data import FASHION_MNIST_CLASSES
