@@ -86,12 +86,7 @@ class Reference:
             g_loss = self.gstep(B)
         float(g_loss)   # wait for the last step
 
-class StepClock(keras.callbacks.Callback):
-    "Time from the end of the first step to the end of the last: the steady state, without fit()'s set-up."
-    def on_train_batch_end(self, batch, logs=None):
-        float(logs['critic_loss'])                       # wait for the step
-        if batch == 0: self.t0 = time.perf_counter()
-        self.t1, self.n = time.perf_counter(), batch
+from _timing import StepClock   # steady-state step timing, shared by the throughput benchmarks
 
 def time_fit(gan, steps):
     clock = StepClock(); gan.fit(ds, steps_per_epoch=steps + 1, epochs=1, verbose=0, callbacks=[clock])

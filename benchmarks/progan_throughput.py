@@ -51,12 +51,7 @@ def make(variant):
     gan = ProGAN(g, c, images_per_phase=BIG, seed=0, **kw); gan.compile(jit_compile=a.jit)
     return gan
 
-class StepClock(keras.callbacks.Callback):
-    "Time from the end of the first step to the end of the last: the steady state, without fit()'s set-up."
-    def on_train_batch_end(self, batch, logs=None):
-        float(logs['critic_loss'])                        # wait for the step
-        if batch == 0: self.t0 = time.perf_counter()
-        self.t1, self.n = time.perf_counter(), batch
+from _timing import StepClock   # steady-state step timing, shared by the throughput benchmarks
 
 def time_phase(gan, phase, steps):
     gan.images_shown.assign(gan.fade_start(phase) + (BIG // 2 if phase else 0))    # the middle of the phase's fade
