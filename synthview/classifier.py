@@ -510,13 +510,17 @@ def _classifier_config(train, model, build, epochs, batch_size, lr, val_fraction
                                       architecture='build_classifier' if model is None else model.name, build=build or {}, epochs=epochs,
                                       batch_size=batch_size, lr=lr, val_fraction=val_fraction, augment=bool(augment), seed=seed)))
 
-def _check_classifier_run(run_dir, config):
-    "Refuse to resume a classifier run folder whose config.json holds other settings (what train_gan does for a GAN)."
-    f = Path(run_dir)/RUN_FILES.config
+def _check_run_config(run_dir,              # a run folder (its config.json, if there is one, is read)
+                      config:dict,          # the settings of the run asked for, as JSON reads them back
+                      what:str,             # the trainer, for the message ('classifier', 'VAE')
+                      older_ok:bool=False): # True: a key the folder's config.json lacks (an older version's) is not compared
+    "Refuse to resume a run folder whose config.json holds other settings (DataError naming them; nothing is written)."
+    f = RUN_FILES.path(run_dir, 'config')
     if not f.is_file(): return
     try: old = json.loads(f.read_text())
-    except ValueError as e: raise DataError.expected(str(f), "a classifier run's config.json", f"{type(e).__name__}: {e}") from None
-    diff = [k for k in config if old.get(k) != config[k]]
+    except ValueError as e: raise DataError.expected(str(f), f"a {what} run's config.json", f"{type(e).__name__}: {e}") from None
+    if not isinstance(old, dict): raise DataError.expected(str(f), f"a {what} run's config.json (a JSON object)", type(old).__name__)
+    diff = [k for k in config if (k in old or not older_ok) and old.get(k) != config[k]]
     if diff: raise DataError.expected('run_dir', f"the same settings to resume the run in {str(run_dir)!r} ({', '.join(f'{k}={old.get(k)!r}' for k in diff)})",
                                       ', '.join(f'{k}={config[k]!r}' for k in diff) + ' (use another run_dir, or delete it to start over)')
 
@@ -561,7 +565,7 @@ def train_classifier(train:ImageDataset,          # training images and labels
     lr = check_float('lr', lr, 0)
     if run_dir is not None:
         config = _classifier_config(train, model, build, epochs, batch_size, lr, val_fraction if val is None else 'given', augment, seed)
-        _check_classifier_run(run_dir, config)                   # a resume with other settings is refused before anything is built
+        _check_run_config(run_dir, config, 'classifier')                   # a resume with other settings is refused before anything is built
     set_seed(seed)
     if val is None and val_fraction: train, val = train.split(1 - check_float('val_fraction', val_fraction, 0, 0.9), seed=seed)
     if val is not None and (val.shape != train.shape or val.class_names != train.class_names):

@@ -605,16 +605,20 @@ def _enter_phase(self:ProGAN) -> int:
     return phase
 
 @patch
+def _per_phase(self:ProGAN, step_at, phase_now):
+    "A Keras step function that runs `step_at(data, phase=...)` compiled once per phase, at the phase `phase_now()` gives."
+    steps = {}
+    def function(iterator):
+        phase = phase_now()
+        if phase not in steps: steps[phase] = self._make_function(functools.partial(step_at, phase=phase))
+        return steps[phase](iterator)
+    return function
+
+@patch
 def make_train_function(self:ProGAN, force:bool=False):
     "A train function that runs the compiled step of the current phase (one tf.function per phase)."
-    if self.train_function is not None and not force: return self.train_function
-    steps = {}
-    def train_function(iterator):
-        phase = self._enter_phase()
-        if phase not in steps: steps[phase] = self._make_function(functools.partial(self._train_step_at, phase=phase))
-        return steps[phase](iterator)
-    self.train_function = train_function
-    return train_function
+    if self.train_function is None or force: self.train_function = self._per_phase(self._train_step_at, self._enter_phase)
+    return self.train_function
 
 @patch
 def _test_step_at(self:ProGAN, data, phase:int):
@@ -639,14 +643,9 @@ def _test_step_at(self:ProGAN, data, phase:int):
 @patch
 def make_test_function(self:ProGAN, force:bool=False):
     "A test function that runs the compiled evaluation step of the phase training reached (one tf.function per phase)."
-    if self.test_function is not None and not force: return self.test_function
-    steps = {}
-    def test_function(iterator):
-        phase = int(self.phase_variable.numpy())
-        if phase not in steps: steps[phase] = self._make_function(functools.partial(self._test_step_at, phase=phase))
-        return steps[phase](iterator)
-    self.test_function = test_function
-    return test_function
+    if self.test_function is None or force:
+        self.test_function = self._per_phase(self._test_step_at, lambda: int(self.phase_variable.numpy()))
+    return self.test_function
 
 @patch
 def test_step(self:ProGAN, data):

@@ -11,7 +11,7 @@ import tensorflow as tf
 import keras
 from .core import *
 from .data import ImageDataset
-from .classifier import AtomicBackupAndRestore, EpochCSVLogger, check_run_folder, _remove_temporaries
+from .classifier import AtomicBackupAndRestore, EpochCSVLogger, check_run_folder, _remove_temporaries, _check_run_config
 
 # %% auto #0
 __all__ = ['LIKELIHOODS', 'vae_sizes', 'build_encoder', 'build_decoder', 'reparameterize', 'kl_divergence', 'bernoulli_nll',
@@ -363,15 +363,8 @@ def _vae_config(shape, n_train, vae, latent_dim, beta, likelihood, widths, hidde
                                       epochs=epochs, batch_size=batch_size, lr=lr, seed=seed)))
 
 def _check_vae_run(run_dir, config):
-    "Refuse to resume a VAE run folder whose config.json holds other settings (what train_classifier and train_gan do)."
-    f = RUN_FILES.path(run_dir, 'config')
-    if not f.is_file(): return
-    try: old = json.loads(f.read_text())
-    except ValueError as e: raise DataError.expected(str(f), "a VAE run's config.json", f"{type(e).__name__}: {e}") from None
-    if not isinstance(old, dict): raise DataError.expected(str(f), "a VAE run's config.json (a JSON object)", type(old).__name__)
-    diff = [k for k in config if k in old and old[k] != config[k]]   # a key an older config.json lacks is not compared: its runs still resume
-    if diff: raise DataError.expected('run_dir', f"the same settings to resume the run in {str(run_dir)!r} ({', '.join(f'{k}={old.get(k)!r}' for k in diff)})",
-                                      ', '.join(f'{k}={config[k]!r}' for k in diff) + ' (use another run_dir, or delete it to start over)')
+    "Refuse to resume a VAE run folder whose config.json holds other settings; a key an older config.json lacks is not compared, so its runs still resume."
+    _check_run_config(run_dir, config, 'VAE', older_ok=True)
 
 # %% ../nbs/12_vae.ipynb #ab3cdf4a
 def train_vae(data,                      # ImageDataset, or canonical float images (N, H, W, C)
