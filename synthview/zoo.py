@@ -13,7 +13,7 @@ from .gan import GeneratorDecoder
 from .vae import VAE, load_vae
 
 # %% auto #0
-__all__ = ['ENTRIES', 'models_dir', 'path', 'card', 'load', 'list_models']
+__all__ = ['ENTRIES', 'models_dir', 'path', 'card', 'load', 'load_gan', 'list_models']
 
 # %% ../nbs/13_zoo.ipynb #90985944
 ENTRIES = {   # name -> what it is, its file under synthview/models/, and the SHA-256 that file must have
@@ -48,13 +48,18 @@ def _sha256(path) -> str:
         for block in iter(lambda: f.read(1 << 20), b''): h.update(block)
     return h.hexdigest()
 
-def path(name:str, root=None) -> Path:
+def path(name:str, root=None,
+         part:str='model') -> Path: # 'model', or 'critic' for a generator entry that keeps its critic (to fine-tune it)
     "The checked file of an entry: it exists and its SHA-256 is the one in `ENTRIES` (root: another copy of the models folder)."
     e = _entry(name)
-    f = Path(root or models_dir())/e['file']
+    part = check_choice('part', part, ('model', 'critic'))
+    key = 'file' if part == 'model' else 'critic'
+    if key not in e: raise ArgumentError.expected('part', f"'model' (zoo entry {name!r} keeps no critic; entries with one: {[n for n, x in ENTRIES.items() if 'critic' in x]})", repr(part))
+    f = Path(root or models_dir())/e[key]
     if not f.is_file(): raise DataError.expected(f"zoo entry {name!r}", f"its file {f}", 'no such file (a partial install or checkout?)')
+    want = e['sha256' if part == 'model' else 'critic_sha256']
     got = _sha256(f)
-    if got != e['sha256']: raise DataError.expected(f"zoo entry {name!r}", f"{f} with SHA-256 {e['sha256']}", f"SHA-256 {got}: the file was altered or is corrupt")
+    if got != want: raise DataError.expected(f"zoo entry {name!r}", f"{f} with SHA-256 {want}", f"SHA-256 {got}: the file was altered or is corrupt")
     return f
 
 def card(name:str, root=None) -> dict:
@@ -64,14 +69,22 @@ def card(name:str, root=None) -> dict:
     if not f.is_file(): raise DataError.expected(f"zoo entry {name!r}", f"its card {f}", 'no such file')
     return json.loads(f.read_text())
 
+def _load_keras(f) -> keras.Model:
+    try: return keras.saving.load_model(f, safe_mode=True, compile=False)
+    except Exception as ex: raise DataError.expected(str(f), 'a .keras model loadable in safe mode', f"{type(ex).__name__}: {str(ex)[:200]}") from None
+
 def load(name:str, root=None):
     "Load a zoo entry in safe mode after checking its checksum: a `Classifier`, a `VAE` or a `GeneratorDecoder`."
     e, f = _entry(name), path(name, root)
     if e['kind'] == 'classifier': return load_classifier(f)
     if e['kind'] == 'vae': return load_vae(f)
-    try: model = keras.saving.load_model(f, safe_mode=True, compile=False)
-    except Exception as ex: raise DataError.expected(str(f), 'a .keras model loadable in safe mode', f"{type(ex).__name__}: {str(ex)[:200]}") from None
-    return GeneratorDecoder(model)
+    return GeneratorDecoder(_load_keras(f))
+
+def load_gan(name:str, root=None) -> tuple:
+    "A generator entry's trained (generator, critic) Keras models, checked and loaded in safe mode: to continue training it (`train_gan(..., init=...)`)."
+    e = _entry(name)
+    if e['kind'] != 'generator': raise ArgumentError.expected('name', f"a generator entry ({[n for n, x in ENTRIES.items() if x['kind'] == 'generator']})", f"{name!r}, a {e['kind']}")
+    return _load_keras(path(name, root)), _load_keras(path(name, root, part='critic'))
 
 def list_models() -> str:
     "One line per entry: name, kind, what it is and its headline figures (a hit rate always with the oracle's agreement)."

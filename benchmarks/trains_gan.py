@@ -1,0 +1,118 @@
+"""Benchmark: a conditional, classifier-guided WGAN-GP on synthview's trains at 76 x 76, judged per type by the zoo's
+independent oracle (realism issue, item 5).
+
+Steps (each resumable; the run folder is --root/--name):
+  run     train_gan(conditional=True, critic_sees='guide') on --n-train fresh trains (make_trains, seed 7) for --images
+          real images, guided by the zoo's trains-classifier; every --eval-every images, on --n-eval fresh seeds per type:
+          the guide's hit rate at p >= 0.9, the oracle's (trains-oracle) agreement and the fooling gap, and the oracle's
+          Fréchet distance to real test trains of the type and to all, each with its real-vs-real floor (RUN/curve.jsonl).
+          At the end: an 8 x 8 grid per type next to real trains of the type, and one JSON line in
+          benchmarks/results/trains_gan.jsonl.
+  report  the same final evaluation, grids and line for a run stopped early (rebuilt from RUN/config.json and its last
+          good weights).
+Usage:
+  python benchmarks/trains_gan.py run --name cond76 --images 400000
+  python benchmarks/trains_gan.py report --name cond76
+Set TF_ENABLE_ONEDNN_OPTS=1 (done here, before TensorFlow is imported) for the faster CPU kernels.
+"""
+import os
+os.environ.setdefault('TF_ENABLE_ONEDNN_OPTS', '1')
+os.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')
+import argparse, json, time
+from pathlib import Path
+import numpy as np
+import keras
+from PIL import Image
+from _results import write_line
+from synthview import zoo
+from synthview.core import image_grid
+from synthview.trains import make_trains, TRAIN_CLASSES
+from synthview.gan import build_generator, build_critic, guide_subset, WGANGP
+from synthview.metrics import oracle_report
+from synthview.callbacks import train_gan
+
+p = argparse.ArgumentParser()
+p.add_argument('step', choices=['run', 'report'])
+p.add_argument('--root', default='runs/trains_gan')
+p.add_argument('--name', default='cond76')
+p.add_argument('--size', type=int, default=76)
+p.add_argument('--n-train', type=int, default=30000, help='fresh training trains (make_trains, seed 7)')
+p.add_argument('--images', type=int, default=400_000, help='real images the critic sees in all')
+p.add_argument('--eval-every', type=int, default=50_000, help='evaluate when this many more real images were seen')
+p.add_argument('--n-eval', type=int, default=300, help='generated images per type at each evaluation')
+p.add_argument('--n-real', type=int, default=3000, help='real test trains (make_trains, seed 12345)')
+p.add_argument('--config', default='{}', help='more train_gan arguments as JSON')
+a = p.parse_args()
+run_dir = Path(a.root)/a.name
+guide, oracle = zoo.load('trains-classifier'), zoo.load('trains-oracle')
+test = make_trains(a.n_real, size=a.size, seed=12345)
+K = len(TRAIN_CLASSES)
+SEEDS = np.arange(10**6, 10**6 + a.n_eval * K)
+LABELS = np.repeat(np.arange(K), a.n_eval)
+
+def judge(gan) -> dict:
+    "Per type and over all types: guide hit rate, oracle agreement, fooling gap, oracle FD with floors."
+    x = gan.generate(SEEDS, labels=LABELS)
+    r = oracle_report(guide, oracle, x, test, labels=LABELS, per_class=True, seed=0)
+    out = {k: (round(v, 4) if isinstance(v, float) else v) for k, v in r.items() if not isinstance(v, dict)}
+    out['per_type'] = {n: {k: (round(v, 4) if isinstance(v, float) else v) for k, v in d.items()} for n, d in r['per_class'].items()}
+    return out
+
+class Curve(keras.callbacks.Callback):
+    "Every --eval-every real images: the judge's figures, one line of RUN/curve.jsonl (clocks continue on resume)."
+    def __init__(self, images_per_epoch):
+        super().__init__(); self.ipe, self.t0, self.c0 = images_per_epoch, time.perf_counter(), time.process_time()
+        f = run_dir/'curve.jsonl'
+        last = json.loads(f.read_text().splitlines()[-1]) if f.is_file() and f.read_text().strip() else {}
+        self.t0 -= last.get('seconds', 0); self.c0 -= last.get('cpu_seconds', 0)
+    def on_epoch_end(self, epoch, logs=None):
+        if (epoch + 1) * self.ipe // a.eval_every == epoch * self.ipe // a.eval_every and epoch + 1 < self.params.get('epochs', 0): return
+        line = dict(epoch=epoch + 1, images=(epoch + 1) * self.ipe, seconds=round(time.perf_counter() - self.t0, 1),
+                    cpu_seconds=round(time.process_time() - self.c0, 1), generator_steps=int(self.model.generator_optimizer.iterations),
+                    **judge(self.model))
+        with open(run_dir/'curve.jsonl', 'a') as f: f.write(json.dumps(line) + '\n')
+        print('curve', json.dumps({k: v for k, v in line.items() if k != 'per_class'}), flush=True)
+
+def grids(gan) -> dict:
+    "An 8 x 8 grid per type (generated, fixed seeds) and the same of real test trains of the type."
+    out = {}
+    for k, name in enumerate(TRAIN_CLASSES):
+        x = gan.generate(np.arange(64), labels=k)
+        for what, imgs in (('generated', x), ('real', test.where_class(k).canonical()[:64])):
+            f = run_dir/f'grid_{what}_{name}.png'
+            Image.fromarray(image_grid(imgs, ncols=8)).save(f)
+            out[f'{what}_{name}'] = str(f)
+    return out
+
+def run():
+    data = guide_subset(make_trains(a.n_train, size=a.size, seed=7), guide, list(range(K)))   # the guide's verdicts: a projection critic's labels
+    kw = dict(conditional=True, critic_sees='guide', batch_size=64, seed=0, generator_widths=(128, 64, 32, 16),
+              critic_widths=(16, 32, 64, 128), latent_dim=128, gallery_seeds=24, oracle=oracle, verbose=2)
+    kw.update(json.loads(a.config))
+    per_step = kw['batch_size'] * kw.get('n_critic', 2)
+    ipe = len(data) // per_step * per_step
+    kw['epochs'] = max(1, round(a.images / ipe))
+    t0 = time.perf_counter()
+    gan, _ = train_gan(data, guide, run_dir=run_dir, callbacks=[Curve(ipe)], **kw)
+    return gan, dict(config=json.loads(a.config), images_per_epoch=ipe, epochs=kw['epochs'], real_images_available=len(data),
+                     wall_seconds_this_call=round(time.perf_counter() - t0, 1))
+
+def rebuild():
+    cfg = json.loads((run_dir/'config.json').read_text())
+    shape = tuple(cfg['image_shape'])
+    g = build_generator(shape, cfg['latent_dim'], n_classes=K, widths=cfg['generator_widths'])
+    c = build_critic(shape, widths=cfg['critic_widths'], n_classes=K if cfg.get('critic_sees') == 'guide' else None)
+    keep = ('guidance_weight', 'guidance_mode', 'guidance_cap', 'guidance_augment', 'guidance_warmup', 'guidance_ramp', 'gp_weight',
+            'gp_every', 'n_critic', 'fresh_real', 'ema_beta', 'conditional')
+    gan = WGANGP(g, c, classifier=guide, seed=cfg['seed'], **{k: cfg[k] for k in keep if k in cfg})
+    gan.compile(); gan.load_weights(run_dir/'gan.weights.h5')
+    return gan, dict(config=cfg, stopped_early=True)
+
+gan, info = run() if a.step == 'run' else rebuild()
+curve = [json.loads(l) for l in open(run_dir/'curve.jsonl')] if (run_dir/'curve.jsonl').is_file() else []
+final = judge(gan)
+write_line(dict(step=a.step, name=a.name, size=a.size, guide='zoo:trains-classifier', oracle='zoo:trains-oracle', n_eval_per_type=a.n_eval,
+                generator_steps=int(gan.generator_optimizer.iterations), images=curve[-1]['images'] if curve else None,
+                cpu_seconds=curve[-1]['cpu_seconds'] if curve else None, seconds=curve[-1]['seconds'] if curve else None,
+                final=final, curve=[{k: v for k, v in c.items() if k != 'per_class'} for c in curve], grids=grids(gan),
+                synthview_commit=os.environ.get('SYNTHVIEW_COMMIT'), **info), 'trains_gan')
