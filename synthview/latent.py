@@ -1004,6 +1004,76 @@ def _cf_logp(probe, z, x, xr, on):
     xc = np.clip(x + probe.decode(z) - xr, -1, 1)
     return np.log(np.clip(probe.classifier.probs(xc).astype(np.float64), 1e-300, None))
 
+# %% ../nbs/20_latent.ipynb #d8d6fe83
+def _cf_optimize(probe, on, x, xr, z, tgt, *, lam, prior, steps, rounds, lam_decay, lr, margin, noise, batch_size):
+    """Stage 1 of `optimize_counterfactuals`: Adam on L(z) per batch, lambda lowered each round for the images not yet counting.
+    Returns the nearest code that counted per image (the last one where none did), whether one counted, and the final lambdas."""
+    N, d = len(x), probe.latent_dim
+    step = _cf_step(probe, on)
+    z_opt, found, lam_n = z.copy(), np.zeros(N, bool), np.full(N, lam, np.float32)
+    per = max(1, steps // rounds)
+    for s in range(0, N, batch_size):
+        sl = slice(s, min(s + batch_size, N)); n = sl.stop - s
+        zs, xs, xrs, ts = z[sl], x[sl], xr[sl], tgt[sl].astype(np.int32)
+        zc, m, v = zs.copy(), np.zeros_like(zs), np.zeros((n, 1), np.float32)
+        best, near = np.full(n, np.inf), np.full((n, d), np.nan, np.float32)
+        for k in range(1, steps + 2):
+            if k <= steps:
+                lr_k = lr * 0.5 * (1 + math.cos(math.pi * ((k - 1) % per) / per))      # cosine annealing, restarted each round (SGDR)
+                try: zn, m, v, lp = step(zc, m, v, np.float32(k), xs, xrs, zs, ts, lam_n[sl], np.float32(prior), np.float32(lr_k), np.float32(noise))
+                except SynthviewError: raise
+                except (TypeError, ValueError, NotImplementedError, tf.errors.OpError) as e:
+                    raise ArgumentError.expected('decoder', 'a decoder and classifier TensorFlow can differentiate (tensors in, tensors out)', f"{type(e).__name__}: {str(e)[:200]}") from None
+                if noise > 0: lp = _cf_logp(probe, zc, xs, xrs, on)                    # counted on the clean image
+                ok = _counts(np.asarray(lp, np.float64), ts, margin)
+            else: ok = _counts(_cf_logp(probe, zc, xs, xrs, on), ts, margin)         # the last code
+            dist = ((zc - zs) ** 2).sum(1)
+            b = ok & (dist < best); best[b], near[b] = dist[b], zc[b]
+            found[sl] |= ok
+            if k > steps: break
+            if k % per == 0 and k < steps: lam_n[sl][~ok] *= lam_decay
+            zc, m, v = np.asarray(zn), np.asarray(m), np.asarray(v)
+        z_opt[sl] = np.where(ok[:, None], zc, np.where(np.isfinite(best)[:, None], near, zc))   # the optimum if it counts, else the nearest that did
+    return z_opt, found, lam_n
+
+def _cf_refine(probe, on, x, xr, z, z_opt, found, tgt, margin, refine_iter):
+    "Stage 2: bisect z_x -> z_opt for the first code that counts, for the images where one did (the others keep z_opt)."
+    zcf = z_opt.copy()
+    if not found.any(): return zcf
+    f = np.flatnonzero(found)
+    at = lambda tt: z[f] + tt[:, None].astype(np.float32) * (z_opt[f] - z[f])
+    lo, hi = np.zeros(len(f)), np.ones(len(f))
+    zero = _counts(_cf_logp(probe, z[f], x[f], xr[f], on), tgt[f], margin); hi[zero] = 0
+    for _ in range(refine_iter):
+        mid = (lo + hi) / 2
+        c = _counts(_cf_logp(probe, at(mid), x[f], xr[f], on), tgt[f], margin)
+        hi, lo = np.where(c, mid, hi), np.where(c, lo, mid)
+    zcf[f] = at(hi)
+    return zcf
+
+def _cf_composite(probe, x, xr, zcf, tgt, levels, margin):
+    """Stage 3: decode the counterfactual codes and apply the change to the originals only where it is large: the sparsest of
+    `levels` at which the classifier still decides the target (else the whole change). Returns decoded images and probabilities,
+    composites and probabilities, whether each composite counts, the change mask and tau."""
+    N = len(x)
+    dec_im = probe.decode(zcf)
+    dec_p = probe.classifier.probs(dec_im)
+    delta = dec_im - xr
+    a = np.abs(delta).max(-1)
+    amax = a.reshape(N, -1).max(1)
+    chosen = np.full(N, -1)
+    for j, lv in enumerate(levels):                                                  # the sparsest composite that still counts
+        todo = np.flatnonzero(chosen < 0)
+        if not len(todo): break
+        mk = a[todo] > lv * amax[todo, None, None]
+        xc = np.clip(x[todo] + mk[..., None] * delta[todo], -1, 1)
+        lp = np.log(np.clip(probe.classifier.probs(xc).astype(np.float64), 1e-300, None))
+        chosen[todo[_counts(lp, tgt[todo], margin)]] = j
+    tau = np.array([levels[j] if j >= 0 else levels[-1] for j in chosen]) * amax
+    mask = a > tau[:, None, None]
+    comp = np.clip(x + mask[..., None] * delta, -1, 1).astype(np.float32)
+    return dec_im, dec_p, comp, probe.classifier.probs(comp), chosen >= 0, mask, tau
+
 # %% ../nbs/20_latent.ipynb #340004c9
 def optimize_counterfactuals(encoder,                 # an Encoder; a VAE is also the decoder
                              classifier,              # a Classifier TensorFlow can differentiate
@@ -1052,60 +1122,10 @@ def optimize_counterfactuals(encoder,                 # an Encoder; a VAE is als
     ora = None if oracle is None else as_classifier(oracle)
     z = _latents(encoder.encode(x), d, 'encoder.encode(images)')
     xr = probe.decode(z)
-    step = _cf_step(probe, on)
-    z_opt, found, lam_n = z.copy(), np.zeros(N, bool), np.full(N, lam, np.float32)
-    per = max(1, steps // rounds)
-    for s in range(0, N, bs):
-        sl = slice(s, min(s + bs, N)); n = sl.stop - s
-        zs, xs, xrs, ts = z[sl], x[sl], xr[sl], tgt[sl].astype(np.int32)
-        zc, m, v = zs.copy(), np.zeros_like(zs), np.zeros((n, 1), np.float32)
-        best, near = np.full(n, np.inf), np.full((n, d), np.nan, np.float32)
-        for k in range(1, steps + 2):
-            if k <= steps:
-                lr_k = lr * 0.5 * (1 + math.cos(math.pi * ((k - 1) % per) / per))      # cosine annealing, restarted each round (SGDR)
-                try: zn, m, v, lp = step(zc, m, v, np.float32(k), xs, xrs, zs, ts, lam_n[sl], np.float32(prior), np.float32(lr_k), np.float32(noise))
-                except SynthviewError: raise
-                except (TypeError, ValueError, NotImplementedError, tf.errors.OpError) as e:
-                    raise ArgumentError.expected('decoder', 'a decoder and classifier TensorFlow can differentiate (tensors in, tensors out)', f"{type(e).__name__}: {str(e)[:200]}") from None
-                if noise > 0: lp = _cf_logp(probe, zc, xs, xrs, on)                    # counted on the clean image
-                ok = _counts(np.asarray(lp, np.float64), ts, margin)
-            else: ok = _counts(_cf_logp(probe, zc, xs, xrs, on), ts, margin)         # the last code
-            dist = ((zc - zs) ** 2).sum(1)
-            b = ok & (dist < best); best[b], near[b] = dist[b], zc[b]
-            found[sl] |= ok
-            if k > steps: break
-            if k % per == 0 and k < steps: lam_n[sl][~ok] *= lam_decay
-            zc, m, v = np.asarray(zn), np.asarray(m), np.asarray(v)
-        z_opt[sl] = np.where(ok[:, None], zc, np.where(np.isfinite(best)[:, None], near, zc))   # the optimum if it counts, else the nearest that did
-    zcf = z_opt.copy()
-    if refine and found.any():                                                       # the first code that counts on z_x -> z_opt
-        f = np.flatnonzero(found)
-        at = lambda tt: z[f] + tt[:, None].astype(np.float32) * (z_opt[f] - z[f])
-        lo, hi = np.zeros(len(f)), np.ones(len(f))
-        zero = _counts(_cf_logp(probe, z[f], x[f], xr[f], on), tgt[f], margin); hi[zero] = 0
-        for _ in range(refine_iter):
-            mid = (lo + hi) / 2
-            c = _counts(_cf_logp(probe, at(mid), x[f], xr[f], on), tgt[f], margin)
-            hi, lo = np.where(c, mid, hi), np.where(c, lo, mid)
-        zcf[f] = at(hi)
-    dec_im = probe.decode(zcf)
-    dec_p = probe.classifier.probs(dec_im)
-    delta = dec_im - xr
-    a = np.abs(delta).max(-1)
-    amax = a.reshape(N, -1).max(1)
-    chosen = np.full(N, -1)
-    for j, lv in enumerate(levels):                                                  # the sparsest composite that still counts
-        todo = np.flatnonzero(chosen < 0)
-        if not len(todo): break
-        mk = a[todo] > lv * amax[todo, None, None]
-        xc = np.clip(x[todo] + mk[..., None] * delta[todo], -1, 1)
-        lp = np.log(np.clip(probe.classifier.probs(xc).astype(np.float64), 1e-300, None))
-        chosen[todo[_counts(lp, tgt[todo], margin)]] = j
-    cfound = chosen >= 0
-    tau = np.array([levels[j] if j >= 0 else levels[-1] for j in chosen]) * amax
-    mask = a > tau[:, None, None]
-    comp = np.clip(x + mask[..., None] * delta, -1, 1).astype(np.float32)
-    comp_p = probe.classifier.probs(comp)
+    z_opt, found, lam_n = _cf_optimize(probe, on, x, xr, z, tgt, lam=lam, prior=prior, steps=steps, rounds=rounds, lam_decay=lam_decay,
+                                       lr=lr, margin=margin, noise=noise, batch_size=bs)
+    zcf = _cf_refine(probe, on, x, xr, z, z_opt, found, tgt, margin, refine_iter) if refine else z_opt.copy()
+    dec_im, dec_p, comp, comp_p, cfound, mask, tau = _cf_composite(probe, x, xr, zcf, tgt, levels, margin)
     op = None if ora is None else ora.probs(comp)
     valid = np.full(N, np.nan) if op is None else (op.argmax(1) == tgt).astype(float)
     return OptimizedCounterfactuals(x, z, xr, src, p0, tgt, found, z_opt, zcf, dec_im, dec_p, comp, comp_p, cfound, mask, tau, op, valid,
