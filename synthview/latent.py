@@ -4,22 +4,25 @@
 
 # %% ../nbs/20_latent.ipynb #e92225fe
 from __future__ import annotations
-import collections, math, time, weakref
+import collections, dataclasses, json, math, time, weakref
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 import numpy as np
 import tensorflow as tf
 import keras
 from .core import *
 from .data import ImageDataset
-from .classifier import Classifier, as_classifier
+from .classifier import Classifier, as_classifier, save_figure
 
 # %% auto #0
-__all__ = ['INTERPOLATIONS', 'FRONTIER_STATUS', 'WALK_DIRECTIONS', 'CF_ON', 'LatentProbe', 'latent_probe', 'latent_path',
-           'Interpolation', 'interpolate', 'plot_interpolation', 'Frontier', 'find_frontier', 'frontier_from_data',
-           'plot_frontier', 'class_centroids', 'prior_centroids', 'Walk', 'walk_to_boundary', 'plot_walk',
-           'LatentPlane', 'plane_through', 'plane_pca', 'ClassMap', 'class_map', 'plot_class_map', 'Counterfactuals',
-           'counterfactual', 'plot_counterfactual', 'OptimizedCounterfactuals', 'optimize_counterfactuals',
-           'plot_optimized_counterfactuals']
+__all__ = ['INTERPOLATIONS', 'FRONTIER_STATUS', 'WALK_DIRECTIONS', 'CF_ON', 'RESULT_TYPES', 'LatentProbe', 'latent_probe',
+           'decode_classify', 'decided_classes', 'pool_codes_by_class', 'latent_path', 'Interpolation', 'interpolate',
+           'plot_interpolation', 'interpolate_at', 'Frontier', 'find_frontier', 'frontier_from_data', 'plot_frontier',
+           'class_centroids', 'prior_centroids', 'Walk', 'walk_to_boundary', 'plot_walk', 'LatentPlane',
+           'plane_through', 'plane_pca', 'ClassMap', 'class_map', 'plot_class_map', 'Counterfactuals', 'counterfactual',
+           'plot_counterfactual', 'OptimizedCounterfactuals', 'optimize_counterfactuals',
+           'plot_optimized_counterfactuals', 'save_analysis', 'load_analysis', 'confused_pairs', 'LatentAnalysis',
+           'analyse_latent']
 
 # %% ../nbs/20_latent.ipynb #cccab61d
 def _check_decoder(decoder):
@@ -131,6 +134,37 @@ def latent_probe(decoder,               # a Decoder, or a LatentProbe (returned 
     while len(_PROBES) > 8: _PROBES.popitem(last=False)
     return probe
 
+# %% ../nbs/20_latent.ipynb #24e8af7b
+def decode_classify(decoder,      # a Decoder (latent_dim, decode), or a LatentProbe
+                    classifier,   # a Classifier (None with a LatentProbe)
+                    z):           # latent codes (N, d) or one (d,)
+    "Decoded canonical images (N, H, W, C) and the classifier's probabilities (N, K) of latent codes, in one compiled call."
+    probe = latent_probe(decoder, classifier)
+    x, lp = probe.evaluate(z, images=True)
+    return x, np.exp(lp)
+
+def decided_classes(decoder,      # a Decoder (latent_dim, decode), or a LatentProbe
+                    classifier,   # a Classifier (None with a LatentProbe)
+                    z) -> np.ndarray: # latent codes (N, d) or one (d,)
+    "The class (N,) the classifier decides for the image each latent code decodes to."
+    return latent_probe(decoder, classifier).evaluate(z)[1].argmax(1)
+
+def _pool_by(z, decided, pool):
+    "Add the codes z to pool {class: codes} under their decided classes, in class order; returns pool."
+    for c in np.unique(decided):
+        zz = z[decided == c]
+        pool[int(c)] = np.concatenate([pool[int(c)], zz]) if int(c) in pool else zz
+    return pool
+
+def pool_codes_by_class(decoder,      # a Decoder (latent_dim, decode), or a LatentProbe
+                        classifier,   # a Classifier (None with a LatentProbe)
+                        z,            # latent codes (N, d)
+                        into:dict|None=None) -> dict: # a pool to add to (e.g. the codes of another draw); None: a new one
+    "The codes grouped by the class the classifier decides for their decoded images: {class index: codes (n, d)}, classes with codes only."
+    z = _latents(z, latent_probe(decoder, classifier).latent_dim)
+    if into is not None and not isinstance(into, dict): raise ArgumentError.expected('into', 'a dict {class: codes} (or None)', type(into).__name__)
+    return _pool_by(z, decided_classes(decoder, classifier, z), {} if into is None else into)
+
 # %% ../nbs/20_latent.ipynb #7e83ce3d
 INTERPOLATIONS = ('linear', 'slerp')
 
@@ -241,6 +275,31 @@ def plot_interpolation(result:Interpolation,  # from interpolate
     ax.set_xlabel(f"fraction of the path ({result.method})"); ax.set_ylabel('probability'); ax.legend(fontsize=8, loc='best', framealpha=0.8)
     if title: fig.suptitle(title)
     return fig
+
+# %% ../nbs/20_latent.ipynb #0d2da8a1
+def _code(z, d:int, name:str) -> np.ndarray:
+    "One latent code (d,) as float32, checked."
+    z = np.asarray(z.numpy() if hasattr(z, 'numpy') else z)
+    if z.dtype == object or not np.issubdtype(z.dtype, np.number) or z.shape != (d,): raise ShapeError.expected(name, f"one latent code ({d},)", z)
+    if not np.isfinite(z).all(): raise RangeError.expected(name, 'finite values', 'NaN or infinite values')
+    return z.astype(np.float32)
+
+# %% ../nbs/20_latent.ipynb #3c04e053
+def interpolate_at(decoder,        # a Decoder, or a LatentProbe
+                   classifier,     # a Classifier (None with a LatentProbe)
+                   z0,             # start code (d,)
+                   z1,             # end code (d,)
+                   t,              # fractions along the path: a number or (T,)
+                   method:str='linear') -> Interpolation: # 'linear' or 'slerp'
+    "The path z0 -> z1 at the fractions t, decoded and classified: `interpolate` at any points, e.g. a slider's one."
+    probe = latent_probe(decoder, classifier)
+    method, d = check_choice('method', method, INTERPOLATIONS), probe.latent_dim
+    ends = [_code(z0, d, 'z0'), _code(z1, d, 'z1')]
+    t = np.atleast_1d(np.asarray(t, np.float64))
+    if t.ndim != 1 or not np.isfinite(t).all(): raise RangeError.expected('t', 'finite fractions (T,)', t)
+    z = latent_path(ends[0], ends[1], t, method)
+    x, p = decode_classify(probe, None, z)
+    return Interpolation(t, z, x, p, probe.class_names, method)
 
 # %% ../nbs/20_latent.ipynb #7fd021d8
 FRONTIER_STATUS = ('found', 'no_crossing', 'third_class', 'not_converged')
@@ -462,7 +521,7 @@ def frontier_from_data(encoder,              # an Encoder (encode(images) -> cod
         if not len(idx): raise DataError.expected('data', f"images of class {names[c]!r}", 'none')
         idx = np.sort(R.permutation(idx)[:check_int('max_per_class', max_per_class, 1)])
         z = _latents(encoder.encode(to_canonical(data.images[idx])), probe.latent_dim, 'encoder.encode(images)')
-        keep = probe.evaluate(z)[1].argmax(1) == c
+        keep = decided_classes(probe, None, z) == c
         if not keep.any(): raise DataError.expected('data', f"encoded images of class {names[c]!r} whose decoding the classifier assigns to it", f"none of {len(idx)}")
         codes.append(z[keep]); index.append(idx[keep])
     ia, ib = R.integers(len(codes[0]), size=n_pairs), R.integers(len(codes[1]), size=n_pairs)
@@ -814,7 +873,7 @@ def _exemplars(probe, encoder, data, c, n_prior, seed, max_images=2000):
     else:
         z = rng(seed).standard_normal((check_int('n_prior', n_prior, 1), probe.latent_dim)).astype(np.float32)
         what = f"prior draws (pass data= or centroids=)"
-    keep = probe.evaluate(z)[1].argmax(1) == c
+    keep = decided_classes(probe, None, z) == c
     if not keep.any(): raise DataError.expected('target_class', f"{what} that the classifier assigns to {names[c]!r} once decoded", f"none of {len(z)}")
     return z[keep]
 
@@ -1163,3 +1222,237 @@ def plot_optimized_counterfactuals(cf:OptimizedCounterfactuals,  # from optimize
     fig.tight_layout()
     return fig
 
+
+# %% ../nbs/20_latent.ipynb #06c4b835
+RESULT_TYPES = {c.__name__: c for c in (Interpolation, Frontier, ClassMap, LatentPlane, Counterfactuals, Walk)}
+
+def _pack(obj, key, arrays):
+    "A JSON description of obj; its arrays go into `arrays` under keys derived from `key`."
+    if dataclasses.is_dataclass(obj) and type(obj).__name__ in RESULT_TYPES:
+        names = [f.name for f in dataclasses.fields(obj)]
+        extra = [k for k in vars(obj) if k not in names and not k.startswith('_')]
+        return {'type': type(obj).__name__, 'fields': {n: _pack(getattr(obj, n), f"{key}.{n}", arrays) for n in names},
+                'extra': {n: _pack(getattr(obj, n), f"{key}.{n}", arrays) for n in extra}}
+    if isinstance(obj, np.ndarray):
+        if obj.dtype == object: raise ArgumentError.expected(key, 'arrays of numbers or strings', 'an object array')
+        arrays[key] = obj; return {'array': key}
+    if isinstance(obj, (list, tuple)) and any(dataclasses.is_dataclass(o) or isinstance(o, np.ndarray) for o in obj):
+        return {'list': [_pack(o, f"{key}.{i}", arrays) for i, o in enumerate(obj)]}
+    if isinstance(obj, np.generic): obj = obj.item()
+    try: json.dumps(obj)
+    except TypeError: raise ArgumentError.expected(key, 'a latent result (dataclass), an array, a list of them or plain JSON values', type(obj).__name__) from None
+    return {'json': obj, 'tuple': isinstance(obj, tuple)}
+
+def _unpack(d, arrays):
+    if 'type' in d:
+        cls = RESULT_TYPES[check_choice('result type', d['type'], RESULT_TYPES)]
+        obj = cls(**{k: _unpack(v, arrays) for k, v in d['fields'].items()})
+        for k, v in d.get('extra', {}).items(): setattr(obj, k, _unpack(v, arrays))
+        return obj
+    if 'array' in d: return arrays[d['array']]
+    if 'list' in d: return [_unpack(v, arrays) for v in d['list']]
+    return tuple(d['json']) if d.get('tuple') else d['json']
+
+def save_analysis(path, **results) -> Path:
+    "Save latent-space results (dataclasses from `latent`, or lists of them) by name into one .npz, atomically."
+    arrays = {}
+    meta = {name: _pack(v, name, arrays) for name, v in results.items()}
+    return atomic_save_npz(path, __meta__=np.array(json.dumps(meta)), **arrays)
+
+def load_analysis(path) -> dict:
+    "The results saved by `save_analysis`, by name."
+    path = Path(path)
+    if not path.is_file(): raise DataError.expected('path', 'an .npz file written by save_analysis', repr(str(path)))
+    try:
+        with np.load(path, allow_pickle=False) as f:
+            arrays = {k: f[k] for k in f.files}
+        meta = json.loads(str(arrays.pop('__meta__')))
+    except Exception as e: raise DataError.expected(str(path), 'an .npz file written by save_analysis', f"{type(e).__name__}: {e}") from None
+    return {k: _unpack(v, arrays) for k, v in meta.items()}
+
+# %% ../nbs/20_latent.ipynb #79727c7d
+def confused_pairs(n_classes:int,      # K
+                   confusion=None,     # a confusion matrix (K, K), rows true classes; None: class order
+                  ) -> list:
+    "Every pair of classes (a, b), a < b: those the classifier confuses most first (confusion[a, b] + confusion[b, a]; ties in class order)."
+    K = check_int('n_classes', n_classes, 1)
+    if confusion is None: return [(i, j) for i in range(K) for j in range(i + 1, K)]
+    c = np.asarray(confusion, float)
+    if c.shape != (K, K) or not np.isfinite(c).all(): raise ShapeError.expected('confusion', f"a finite confusion matrix ({K}, {K})", c)
+    c = c + c.T
+    return [(i, j) for _, i, j in sorted(((c[i, j], i, j) for i in range(K) for j in range(i + 1, K)), key=lambda t: (-t[0], t[1], t[2]))]
+
+# %% ../nbs/20_latent.ipynb #9d305c1a
+@dataclass(eq=False)
+class LatentAnalysis:
+    "Experiment 2 on one latent space: frontiers, interpolations, class map(s) and counterfactuals between class pairs, and what was noted."
+    model: str                 # 'vae' (the decoder encodes) or 'gan'
+    model_name: str            # the latent space in messages, e.g. 'the VAE'
+    pairs: list                # per pair searched: {'pair': [A, B], 'end_points': where the paths start and end, Frontier.counts()}
+    frontiers: list            # a Frontier per entry of `pairs`
+    interpolations: list       # an Interpolation per entry of `pairs`: along its frontier's first path
+    class_map: ClassMap        # on the PCA plane of the encoded data (a VAE) or of the pooled codes
+    counterfactuals: list      # Counterfactuals (a VAE only), per pair where some could be made
+    counterfactual_pairs: list # (A, B) class indices of each entry of `counterfactuals`
+    decided: dict              # {class name: pooled codes the classifier assigns to it}
+    notes: list                # what a reader should know: the fallback taken, counterfactuals left out
+    errors: list               # what could not be done, and why
+    n_paths: int               # paths searched per pair
+    vae_class_map: ClassMap|None = None   # the VAE's class map, when its space had no frontier and the fallback's was used
+    def __repr__(self):
+        found = sum(f.n_found for f in self.frontiers)
+        return (f"LatentAnalysis({self.model_name}: {len(self.frontiers)} pairs, {found} of {len(self.frontiers) * self.n_paths} frontier points, "
+                f"{len(self.counterfactuals)} counterfactual sets; {len(self.notes)} notes, {len(self.errors)} errors)")
+
+# %% ../nbs/20_latent.ipynb #8c80d4dd
+@patch
+def summary(self:LatentAnalysis) -> dict:
+    "A JSON-ready summary (a run's frontier/summary.json): the model, notes, per-pair counts, errors, pooled codes per class, counterfactual statuses."
+    return dict(model=self.model, model_name=self.model_name, notes=self.notes, pairs=self.pairs, errors=self.errors, decided=self.decided,
+                counterfactuals=[{k: int(v) for k, v in zip(*np.unique(cf.status, return_counts=True))} for cf in self.counterfactuals])
+
+@patch
+def lines(self:LatentAnalysis) -> list:
+    "One line per note, per pair (how many paths cross at 50/50) and per error: what the `synthview frontier` command prints."
+    return ([f"frontier: {n}" for n in self.notes]
+            + [f"frontier {p['pair'][0]} | {p['pair'][1]}: {p.get('found', 0)} of {self.n_paths} paths cross at p = 50/50 ({self.model_name})" for p in self.pairs]
+            + [f"frontier {e}" for e in self.errors])
+
+@patch
+def save_figures(self:LatentAnalysis,
+                 folder,             # where the PNGs go (made if missing)
+                 folders=None,       # a file-name-safe name per class (generate.class_folders); None: the class indices
+                ) -> list:
+    "Write frontier_A__B.png (pairs with a point found), interpolation_A__B.png, counterfactual_A__B_i.png (found ones), class_map.png (and class_map_vae.png)."
+    names = self.class_map.class_names
+    folders = [str(i) for i in range(len(names))] if folders is None else list(folders)
+    if len(folders) != len(names) or not all(isinstance(s, str) and s and s == sanitize_name(s) for s in folders):
+        raise ArgumentError.expected('folders', f"{len(names)} file-name-safe names, one per class (generate.class_folders)", folders)
+    folder = Path(folder); folder.mkdir(parents=True, exist_ok=True)
+    tag = lambda a, b: f"{folders[int(a)]}__{folders[int(b)]}"
+    out = []
+    def save(fig, name): out.append(save_figure(fig, folder/name))
+    for fr, it in zip(self.frontiers, self.interpolations):
+        a, b = int(fr.class_a[0]), int(fr.class_b[0])
+        if fr.n_found: save(plot_frontier(fr), f"frontier_{tag(a, b)}.png")
+        save(plot_interpolation(it, title=f"{names[a]} -> {names[b]}"), f"interpolation_{tag(a, b)}.png")
+    for cf, (a, b) in zip(self.counterfactuals, self.counterfactual_pairs):
+        for i in np.flatnonzero(cf.found): save(plot_counterfactual(cf, int(i)), f"counterfactual_{tag(a, b)}_{i}.png")
+    save(plot_class_map(self.class_map), 'class_map.png')
+    if self.vae_class_map is not None: save(plot_class_map(self.vae_class_map), 'class_map_vae.png')
+    return out
+
+@patch
+def save_results(self:LatentAnalysis, path) -> Path:
+    "The frontiers, interpolations, class map(s) and counterfactuals into one .npz (save_analysis; load_analysis reads it)."
+    extra = {} if self.vae_class_map is None else dict(vae_class_map=self.vae_class_map)
+    return save_analysis(path, frontiers=self.frontiers, interpolations=self.interpolations, class_map=self.class_map,
+                         counterfactuals=self.counterfactuals, **extra)
+
+# %% ../nbs/20_latent.ipynb #8f05e8fa
+def _space(decoder, clf, data, codes, name, seed):
+    """The latent space to explore, as a dict: decoder, vae (the decoder when it encodes, else None), the pooled codes, the
+    decisions on the encoded data (a VAE) and the codes of the class map's plane; model and model_name for messages."""
+    d = _check_decoder(decoder)
+    vae = decoder if callable(getattr(decoder, 'encode', None)) else None
+    if codes is None: codes = [rng(seed).standard_normal((1000, d)).astype(np.float32)]
+    codes = [_latents(z, d, 'codes') for z in ([codes] if isinstance(codes, np.ndarray) else codes)]
+    if not codes: raise ArgumentError.expected('codes', 'latent codes (n, d), a list of them, or None', 'an empty list')
+    sp = dict(decoder=decoder, vae=vae, model='vae' if vae is not None else 'gan', rec=None,
+              model_name=name or ('the VAE' if vae is not None else 'the GAN'))
+    if vae is not None:    # encoded data and the other codes, decided together: the data's decisions pick the counterfactuals' images
+        zt = _latents(vae.encode(to_canonical(data.images[:1000])), d, 'decoder.encode(images)')
+        z = np.concatenate([zt] + codes)
+        k = decided_classes(decoder, clf, z)
+        sp.update(pool=_pool_by(z, k, {}), rec=k[:len(zt)], plane_codes=zt)
+    else:
+        pool = {}
+        for z in codes: pool_codes_by_class(decoder, clf, z, into=pool)
+        sp.update(pool=pool, plane_codes=np.concatenate(list(pool.values())))
+    return sp
+
+def _pair_frontier(sp, clf, data, ca, cb, n_paths, seed):
+    "The frontier of one pair and where its paths' ends came from; or None and the reason."
+    names, what, pool = clf.class_names, sp['model_name'], sp['pool']
+    if sp['vae'] is not None:
+        try: return frontier_from_data(sp['vae'], clf, data, ca, cb, n_pairs=n_paths, seed=seed, max_per_class=500), 'encoded test images of each class'
+        except SynthviewError: pass
+    if ca not in pool or cb not in pool:
+        return None, f"{names[ca]} | {names[cb]}: the classifier assigns no decoded code of {what} to {names[ca] if ca not in pool else names[cb]}"
+    r = rng(seed)
+    fr = find_frontier(sp['decoder'], clf, pool[ca][r.integers(len(pool[ca]), size=n_paths)], pool[cb][r.integers(len(pool[cb]), size=n_paths)], ca, cb)
+    return fr, f"codes of {what} the classifier assigns to each class once decoded"
+
+def _pair_counterfactuals(sp, clf, data, train, ca, cb, n, seed):
+    "Counterfactuals A -> B of up to n data images the classifier puts in A (labelled A first); None if there are none, or the error."
+    idx = np.arange(min(len(data), 1000))
+    rec = sp['rec']
+    ok = np.concatenate([idx[(rec == ca) & (data.labels[idx] == ca)], idx[(rec == ca) & (data.labels[idx] != ca)]])[:n]
+    if not len(ok): return None, None
+    for exemplars in (train, None):       # toward encoded training images of the target class, else prior draws
+        try: return counterfactual(sp['vae'], clf, to_canonical(data.images[ok]), cb, data=exemplars, seed=seed), None
+        except SynthviewError as e: err = e
+    return None, f"counterfactual {clf.class_names[ca]} -> {clf.class_names[cb]}: {err}"
+
+def _analysis_pairs(pairs, pool, clf, confusion, max_pairs):
+    "The class pairs to analyse: given (names or indices), or 'auto': the most confused among the classes pooled codes reach."
+    names = clf.class_names
+    if pairs is None or (isinstance(pairs, str) and pairs in ('', 'auto')):
+        return [p for p in confused_pairs(len(names), confusion) if p[0] in pool and p[1] in pool][:check_int('max_pairs', max_pairs, 0)]
+    if isinstance(pairs, str) or not all(np.ndim(p) == 1 and len(p) == 2 for p in pairs):
+        raise ArgumentError.expected('pairs', "'auto' or class pairs [(A, B), ...] (names or indices)", repr(pairs))
+    out = [(_class_idx(a, names, 'pairs'), _class_idx(b, names, 'pairs')) for a, b in pairs]
+    same = [names[a] for a, b in out if a == b]
+    if same: raise LabelError.expected('pairs', 'two different classes per pair', f"{same[0]!r} twice")
+    return out
+
+# %% ../nbs/20_latent.ipynb #741dabf5
+def analyse_latent(decoder,                  # a Decoder: a VAE (it encodes too) or a GAN's decoder
+                   classifier,               # a Classifier (or anything as_classifier takes)
+                   data:ImageDataset,        # real test images, with the classifier's classes
+                   *,
+                   train:ImageDataset|None=None, # training images: counterfactuals walk toward the nearest of the target class (None: prior draws)
+                   codes=None,               # codes to pool (n, d), or a list pooled in turn (one per class of a conditional GAN); None: 1000 prior draws
+                   name:str|None=None,       # the latent space in messages; None: 'the VAE' or 'the GAN'
+                   fallback=None,            # (decoder, codes, name) to use when every pooled code is one class, or a function returning it
+                   pairs='auto',             # class pairs [(A, B), ...] (names or indices), or 'auto': the most confused
+                   confusion=None,           # the classifier's confusion matrix (K, K), for pairs='auto'; None: class order
+                   max_pairs:int=3,          # pairs for 'auto'
+                   n_paths:int=32,           # paths searched per pair
+                   map_resolution:int=48,    # class map cells per side
+                   n_counterfactuals:int=2,  # counterfactuals per pair (a VAE only; 0: none)
+                   seed=0,                   # which images, prior draws and paths
+                  ) -> LatentAnalysis:
+    "Frontiers, interpolations, class maps and counterfactuals between class pairs in one latent space (see above)."
+    clf = as_classifier(classifier)
+    for nm, v in (('data', data), ('train', train)):
+        if not isinstance(v, ImageDataset) and (nm == 'data' or v is not None): raise ArgumentError.expected(nm, 'an ImageDataset', type(v).__name__)
+    n_paths, res, n_cf = check_int('n_paths', n_paths, 1), check_int('map_resolution', map_resolution, 2), check_int('n_counterfactuals', n_counterfactuals, 0)
+    names, notes, vae_map = clf.class_names, [], None
+    sp = _space(decoder, clf, data, codes, name, seed)
+    if len(sp['pool']) < 2 and fallback is not None:
+        notes.append(f"The classifier assigns every decoded code of the VAE (encoded test images, prior draws) to {names[next(iter(sp['pool']))]}, "
+                     "so the VAE's latent space has no frontier for it; the frontiers below are in the conditional GAN's latent-and-label space.")
+        vae_map = class_map(sp['decoder'], clf, plane_pca(sp['plane_codes']), resolution=res, thumbnails=8)
+        fb = fallback() if callable(fallback) else fallback
+        if not isinstance(fb, (tuple, list)) or len(fb) != 3: raise ArgumentError.expected('fallback', '(decoder, codes, name) or a function returning it', type(fb).__name__)
+        sp = _space(fb[0], clf, data, fb[1], fb[2], seed)
+    pool, what = sp['pool'], sp['model_name']
+    pairs = _analysis_pairs(pairs, pool, clf, confusion, max_pairs)
+    frontiers, interps, cfs, cf_pairs, errors, per_pair = [], [], [], [], [], []
+    if len(pool) < 2:
+        errors.append(f"the classifier assigns every decoded code of {what} to {', '.join(names[c] for c in sorted(pool))}: "
+                      "there is no frontier to find (train the classifier or the generative models longer)")
+    for ca, cb in pairs:
+        fr, how = _pair_frontier(sp, clf, data, ca, cb, n_paths, seed)
+        if fr is None: errors.append(how); continue
+        frontiers.append(fr); per_pair.append(dict(pair=[names[ca], names[cb]], end_points=how, **{k: int(v) for k, v in fr.counts().items()}))
+        interps.append(interpolate(sp['decoder'], clf, fr.z_a[0], fr.z_b[0], steps=11))
+        if not n_cf or sp['vae'] is None: continue
+        cf, err = _pair_counterfactuals(sp, clf, data, train, ca, cb, n_cf, seed)
+        if err: errors.append(err)
+        if cf is not None: cfs.append(cf); cf_pairs.append((ca, cb))
+    if sp['vae'] is None and n_cf: notes.append('Counterfactuals need an encoder (the VAE); the GAN has none.')
+    cmap = class_map(sp['decoder'], clf, plane_pca(sp['plane_codes']), resolution=res, thumbnails=8)
+    return LatentAnalysis(sp['model'], what, per_pair, frontiers, interps, cmap, cfs, cf_pairs,
+                          {names[c]: int(len(v)) for c, v in pool.items()}, notes, errors, n_paths, vae_map)
