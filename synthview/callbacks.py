@@ -13,7 +13,7 @@ import keras
 from .core import *
 from .data import ImageDataset
 from .classifier import Classifier, as_classifier, save_figure
-from .classifier import AtomicBackupAndRestore, EpochCSVLogger, check_run_folder, _remove_temporaries   # the run folder, shared by every trainer
+from .train import AtomicBackupAndRestore, EpochCSVLogger, check_run_folder, _remove_temporaries   # the run folder, shared by every trainer
 from .gan import WGANGP, GeneratorDecoder, build_generator, build_critic, latents_from_seeds, guide_subset
 from .progan import ProGAN, ProgressiveGenerator, ProgressiveCritic, resolution_ladder
 from .metrics import hit_rate_from_probs, oracle_agreement_from_probs, _as_oracle

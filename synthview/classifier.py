@@ -4,18 +4,18 @@
 
 # %% ../nbs/03_classifier.ipynb #9f302bfb
 from __future__ import annotations
-import contextlib, csv, json, math, os, shutil, tempfile, time, warnings
+import contextlib, json, math
 from pathlib import Path
 import numpy as np
 import tensorflow as tf
 import keras
 from .core import *
 from .data import ImageDataset
+from .train import fit_run, check_run_folder, check_run_config
 
 # %% auto #0
-__all__ = ['Classifier', 'default_widths', 'build_classifier', 'load_classifier', 'check_run_folder', 'EpochCSVLogger',
-           'AtomicBackupAndRestore', 'train_classifier', 'evaluate_classifier', 'plot_confusion', 'save_figure',
-           'as_classifier']
+__all__ = ['Classifier', 'default_widths', 'build_classifier', 'load_classifier', 'train_classifier', 'evaluate_classifier',
+           'plot_confusion', 'save_figure', 'as_classifier']
 
 # %% ../nbs/03_classifier.ipynb #8d333de1
 def _output_layer(model):
@@ -386,123 +386,6 @@ def load_classifier(path,               # a .keras file (with its .keras.json si
     meta.update(kwargs)
     return Classifier(model, meta.pop('class_names', None), **meta)
 
-# %% ../nbs/03_classifier.ipynb #24bca790
-def _remove_temporaries(folder) -> list:
-    "Delete the temporary files that atomic writes (core.atomic_path: `.NAME.XXXX.tmp...`) leave when a process is killed mid-write, anywhere under folder."
-    folder, gone = Path(folder), []
-    if not folder.is_dir(): return gone
-    for f in folder.rglob('.*.tmp*'):
-        if f.is_file(): f.unlink(); gone.append(str(f.relative_to(folder)))
-    return gone
-
-def check_run_folder(run_dir,               # the run folder asked for (it need not exist yet)
-                     name:str='run_dir') -> Path:  # the argument's name, for the message
-    "`run_dir` as a Path once it is sure to be usable: a folder, or a path where one can be made, that this process can write to. Nothing is created."
-    if not isinstance(run_dir, (str, os.PathLike)): raise ArgumentError.expected(name, 'a folder path (str or Path)', type(run_dir).__name__)
-    path, want = Path(run_dir), 'a folder for the run (or a path where one can be made)'
-    base = path
-    try:
-        if path.exists() and not path.is_dir(): raise DataError.expected(name, want, f"{str(path)!r}, an existing file")
-        while not base.exists() and base != base.parent: base = base.parent   # the nearest existing folder: the run's files (or its folder) go there
-        if not base.is_dir(): raise DataError.expected(name, want, f"{str(path)!r}, which lies under the file {str(base)!r}")
-        fd, probe = tempfile.mkstemp(prefix='.synthview-write-check.', suffix='.tmp', dir=base)   # a real write: permissions, read-only mounts, ACLs
-        os.close(fd); os.unlink(probe)
-    except OSError as e:
-        raise DataError.expected(name, 'a folder this process can write to', f"{str(path)!r}: no file can be made in {str(base)!r} ({e.strerror or type(e).__name__})") from None
-    return path
-
-# %% ../nbs/03_classifier.ipynb #5de55783
-def _finite(logs) -> bool: return all(np.isfinite(float(v)) for v in (logs or {}).values() if np.ndim(v) == 0 and not isinstance(v, str))
-
-def _csv_value(v):
-    "A log value as Keras' CSVLogger writes it (a list as '[a, b]')."
-    if isinstance(v, str): return v
-    if np.ndim(v) == 0: return repr(float(v))
-    return f"[{', '.join(map(str, np.ravel(v)))}]"
-
-class EpochCSVLogger(keras.callbacks.Callback):
-    "Keras' CSVLogger(append=True) with one row per epoch across resumes: a resumed fit first drops the rows of the epochs it repeats; every write is atomic."
-    def __init__(self, filename): # the CSV file (e.g. run_dir/RUN_FILES.log)
-        super().__init__()
-        self.path, self.keys, self.rows = Path(filename), [], None
-
-    def read(self) -> tuple:
-        "(column names after 'epoch', rows as dicts) of the file on disk; rows that are not whole (torn by a kill) are left out."
-        if not self.path.is_file(): return [], []
-        with open(self.path, newline='', encoding='utf-8', errors='replace') as f: lines = list(csv.reader(f))
-        if not lines or not lines[0] or lines[0][0] != 'epoch': return [], []
-        head = lines[0]
-        return head[1:], [dict(zip(head, r)) for r in lines[1:] if len(r) == len(head) and r[0].isdigit()]
-
-    def _write(self):
-        cols = ['epoch'] + self.keys
-        with atomic_path(self.path) as tmp, open(tmp, 'w', newline='', encoding='utf-8') as f:
-            w = csv.writer(f); w.writerow(cols); w.writerows([[r.get(k, 'NA') for k in cols] for r in self.rows])
-
-    def on_train_begin(self, logs=None): self.rows = None
-
-    def on_epoch_begin(self, epoch, logs=None):
-        if self.rows is not None: return
-        self.keys, rows = self.read()                             # the first epoch of this fit: the restored one
-        self.rows = [r for r in rows if int(r['epoch']) < epoch]
-        if len(self.rows) != len(rows): self._write()              # a resumed run repeats the epochs after its backup: forget them
-
-    def on_epoch_end(self, epoch, logs=None):
-        if self.rows is None: self.on_epoch_begin(epoch)
-        row = {k: _csv_value(v) for k, v in (logs or {}).items()}
-        self.keys += sorted(k for k in row if k not in self.keys)
-        self.rows = [r for r in self.rows if int(r['epoch']) != epoch] + [dict(row, epoch=str(epoch))]
-        self._write()
-
-# %% ../nbs/03_classifier.ipynb #4589a960
-class AtomicBackupAndRestore(keras.callbacks.Callback):
-    "Keras' BackupAndRestore (resume where an interrupted fit stopped) from atomic backups of the last two epochs: an unreadable newest one falls back to the one before."
-    def __init__(self, backup_dir,              # the backup folder (one per run; nothing else in it)
-                 delete_checkpoint:bool=True):  # delete it when fit completes (Keras' default); False: keep it, so a later fit with more epochs continues
-        super().__init__()
-        self.dir, self.delete_checkpoint = Path(backup_dir), delete_checkpoint
-        self.meta = self.dir/'training_metadata.json'
-
-    def _restore(self, name):
-        opt = getattr(self.model, 'optimizer', None)
-        if opt is not None and not opt.built: opt.build(self.model.trainable_variables)   # its state is in the backup too
-        self.model.load_weights(self.dir/name)
-
-    def on_train_begin(self, logs=None):
-        _remove_temporaries(self.dir)                                       # of a save that was killed
-        if not self.meta.is_file(): return
-        try: m = json.loads(self.meta.read_text())
-        except ValueError as e: raise DataError.expected(str(self.meta), 'backup metadata in JSON', f"{e} (delete {self.dir} to start over)") from None
-        tried = []
-        for b in (m, m.get('previous')):
-            if not b: continue
-            name = b.get('weights', 'latest.weights.h5')                  # Keras' own BackupAndRestore names it so
-            try: self._restore(name)
-            except Exception as e: tried.append(f"{name} ({type(e).__name__}: {str(e)[:120]})"); continue
-            if tried: warnings.warn(f"backup {tried[0]} cannot be read; resuming from the backup of epoch {b['epoch']} instead", stacklevel=2)
-            self.model._initial_epoch = int(b['epoch']); return           # how Keras' BackupAndRestore tells fit where to start
-        raise DataError.expected(str(self.dir), 'a readable backup to resume from', f"{'; '.join(tried)} (delete the folder to start over)")
-
-    def on_epoch_end(self, epoch, logs=None):
-        if not _finite(logs): return                                      # never back up a diverged model
-        name = f"backup_epoch_{epoch + 1:04d}.weights.h5"
-        try: old = json.loads(self.meta.read_text()) if self.meta.is_file() else {}
-        except ValueError: old = {}
-        prev = old.get('previous') if old.get('weights') == name else ({k: old[k] for k in ('epoch', 'weights')} if 'weights' in old else None)
-        with atomic_path(self.dir/name, suffix='.tmp.weights.h5') as tmp: self.model.save_weights(tmp)
-        atomic_write_json(self.meta, dict(epoch=epoch + 1, weights=name, previous=prev))
-        for f in self.dir.glob('*.weights.h5'):
-            if f.name not in (name, prev and prev['weights']): f.unlink()  # older ones, once the metadata names the new one
-
-    def on_train_end(self, logs=None):
-        if self.delete_checkpoint: shutil.rmtree(self.dir, ignore_errors=True)
-        self.model._initial_epoch = None                                   # a later fit of the same model starts at its own epoch 0
-
-    def backup_epoch(self) -> int|None:
-        "The epoch the backup on disk would resume from (None if there is none)."
-        try: return int(json.loads(self.meta.read_text())['epoch']) if self.meta.is_file() else None
-        except (ValueError, KeyError): return None
-
 # %% ../nbs/03_classifier.ipynb #8ba1acdb
 def _classifier_config(train, model, build, epochs, batch_size, lr, val_fraction, augment, seed) -> dict:
     "The settings of a classifier run that a resume must repeat (as JSON reads them back)."
@@ -510,19 +393,9 @@ def _classifier_config(train, model, build, epochs, batch_size, lr, val_fraction
                                       architecture='build_classifier' if model is None else model.name, build=build or {}, epochs=epochs,
                                       batch_size=batch_size, lr=lr, val_fraction=val_fraction, augment=bool(augment), seed=seed)))
 
-def _check_run_config(run_dir,              # a run folder (its config.json, if there is one, is read)
-                      config:dict,          # the settings of the run asked for, as JSON reads them back
-                      what:str,             # the trainer, for the message ('classifier', 'VAE')
-                      older_ok:bool=False): # True: a key the folder's config.json lacks (an older version's) is not compared
-    "Refuse to resume a run folder whose config.json holds other settings (DataError naming them; nothing is written)."
-    f = RUN_FILES.path(run_dir, 'config')
-    if not f.is_file(): return
-    try: old = json.loads(f.read_text())
-    except ValueError as e: raise DataError.expected(str(f), f"a {what} run's config.json", f"{type(e).__name__}: {e}") from None
-    if not isinstance(old, dict): raise DataError.expected(str(f), f"a {what} run's config.json (a JSON object)", type(old).__name__)
-    diff = [k for k in config if (k in old or not older_ok) and old.get(k) != config[k]]
-    if diff: raise DataError.expected('run_dir', f"the same settings to resume the run in {str(run_dir)!r} ({', '.join(f'{k}={old.get(k)!r}' for k in diff)})",
-                                      ', '.join(f'{k}={config[k]!r}' for k in diff) + ' (use another run_dir, or delete it to start over)')
+def _save_model(model, path):
+    "The Keras model alone, atomically (the last good epoch's; the finished run's Classifier.save adds the sidecar)."
+    with atomic_path(path, suffix='.tmp.keras') as tmp: model.save(tmp)
 
 def _augmenter(shape):
     layers = [keras.layers.RandomTranslation(0.08, 0.08, fill_mode='constant', fill_value=-1.0)]
@@ -563,9 +436,10 @@ def train_classifier(train:ImageDataset,          # training images and labels
     if run_dir is not None: run_dir = check_run_folder(run_dir)   # before anything is built or written
     epochs, batch_size = check_int('epochs', epochs, 1), check_int('batch_size', batch_size, 1)
     lr = check_float('lr', lr, 0)
+    config = None
     if run_dir is not None:
         config = _classifier_config(train, model, build, epochs, batch_size, lr, val_fraction if val is None else 'given', augment, seed)
-        _check_run_config(run_dir, config, 'classifier')                   # a resume with other settings is refused before anything is built
+        check_run_config(run_dir, config, what='classifier')               # a resume with other settings is refused before anything is built
     set_seed(seed)
     if val is None and val_fraction: train, val = train.split(1 - check_float('val_fraction', val_fraction, 0, 0.9), seed=seed)
     if val is not None and (val.shape != train.shape or val.class_names != train.class_names):
@@ -576,18 +450,13 @@ def train_classifier(train:ImageDataset,          # training images and labels
     if augment:
         aug = _augmenter(train.shape)
         ds = ds.map(lambda x, y: (aug(x, training=True), y), num_parallel_calls=tf.data.AUTOTUNE)
-    cbs = list(callbacks)
-    if run_dir is not None:
-        run_dir.mkdir(parents=True, exist_ok=True); _remove_temporaries(run_dir)
-        atomic_write_json(run_dir/RUN_FILES.config, config)
-        cbs += [keras.callbacks.TensorBoard(str(run_dir/RUN_FILES.tensorboard), write_graph=False), EpochCSVLogger(run_dir/RUN_FILES.log),
-                AtomicBackupAndRestore(run_dir/RUN_FILES.backup)]          # the backup last: an epoch is backed up once the others wrote it
     model.trainable = True
-    hist = model.fit(ds, validation_data=val.to_tf(batch_size * 2, shuffle=False) if val is not None else None,
-                     epochs=epochs, callbacks=cbs, verbose=verbose, shuffle=False)   # the pipeline shuffles itself
+    hist = fit_run(model, ds, epochs=epochs, run_dir=run_dir, config=config, what='classifier', callbacks=callbacks,
+                   last_good=(RUN_FILES.classifier, _save_model), verbose=verbose,
+                   validation_data=val.to_tf(batch_size * 2, shuffle=False) if val is not None else None)
     clf = Classifier(model, train.class_names, output='logits', name=model.name)
     if run_dir is not None: clf.save(run_dir/RUN_FILES.classifier)
-    return clf, hist.history
+    return clf, hist
 
 # %% ../nbs/03_classifier.ipynb #fd55d31a
 def evaluate_classifier(clf:Classifier,    # the classifier

@@ -11,7 +11,7 @@ import tensorflow as tf
 import keras
 from .core import *
 from .data import ImageDataset
-from .classifier import AtomicBackupAndRestore, EpochCSVLogger, check_run_folder, _remove_temporaries, _check_run_config
+from .train import fit_run, check_run_folder, check_run_config
 
 # %% auto #0
 __all__ = ['LIKELIHOODS', 'vae_sizes', 'build_encoder', 'build_decoder', 'reparameterize', 'kl_divergence', 'bernoulli_nll',
@@ -332,16 +332,6 @@ def load_vae(path) -> VAE:
     return m
 
 # %% ../nbs/12_vae.ipynb #37ca5a58
-class _KeepLastGood(keras.callbacks.Callback):
-    "Save the model atomically after every epoch whose loss is finite; stop at the first non-finite batch loss."
-    def __init__(self, path=None): super().__init__(); self.path, self.bad = path, None
-    def on_train_batch_end(self, batch, logs=None):
-        loss = (logs or {}).get('loss')
-        if loss is not None and not np.isfinite(float(loss)):
-            self.bad = f"loss {float(loss)} at batch {batch}"; self.model.stop_training = True
-    def on_epoch_end(self, epoch, logs=None):
-        if self.bad is None and self.path is not None and np.isfinite(float((logs or {}).get('loss', 0.0))): save_vae(self.model, self.path)
-
 def _as_images(data, name):
     "Canonical float images from an ImageDataset or an array."
     if isinstance(data, ImageDataset): return data
@@ -364,7 +354,7 @@ def _vae_config(shape, n_train, vae, latent_dim, beta, likelihood, widths, hidde
 
 def _check_vae_run(run_dir, config):
     "Refuse to resume a VAE run folder whose config.json holds other settings; a key an older config.json lacks is not compared, so its runs still resume."
-    _check_run_config(run_dir, config, 'VAE', older_ok=True)
+    check_run_config(run_dir, config, older_ok=True, what='VAE')
 
 # %% ../nbs/12_vae.ipynb #ab3cdf4a
 def train_vae(data,                      # ImageDataset, or canonical float images (N, H, W, C)
@@ -395,6 +385,7 @@ def train_vae(data,                      # ImageDataset, or canonical float imag
     epochs, batch_size, lr = check_int('epochs', epochs, 1), check_int('batch_size', batch_size, 1), check_float('lr', lr, 0)
     if vae is not None and not isinstance(vae, VAE): raise ArgumentError.expected('vae', 'a VAE (or None)', type(vae).__name__)
     if vae is not None and vae.image_shape != shape: raise ShapeError.expected('data', f"images of shape {vae.image_shape} for this VAE", f"images of shape {shape}")
+    config = None
     if run_dir is not None:
         config = _vae_config(shape, len(data), vae, latent_dim, beta, likelihood, widths, hidden, epochs, batch_size, lr, seed)
         _check_vae_run(run_dir, config)                       # a resume with other settings is refused before anything is built
@@ -403,17 +394,7 @@ def train_vae(data,                      # ImageDataset, or canonical float imag
     with strategy.scope():
         if vae is None: vae = build_vae(shape, latent_dim, beta=beta, widths=widths, hidden=hidden, likelihood=likelihood, seed=seed)
         if getattr(vae, 'optimizer', None) is None: vae.compile(optimizer=keras.optimizers.Adam(lr))
-    keep = _KeepLastGood()
-    cbs = list(callbacks) + [keep]
-    if run_dir is not None:
-        run_dir.mkdir(parents=True, exist_ok=True); _remove_temporaries(run_dir)
-        keep.path = run_dir/RUN_FILES.vae
-        atomic_write_json(run_dir/RUN_FILES.config, config)
-        cbs += [keras.callbacks.TensorBoard(str(run_dir/RUN_FILES.tensorboard), write_graph=False), EpochCSVLogger(run_dir/RUN_FILES.log),
-                AtomicBackupAndRestore(run_dir/RUN_FILES.backup)]           # the backup last: an epoch is backed up once the others wrote it
-    hist = vae.fit(_pipeline(data, batch_size, True, seed), epochs=epochs, callbacks=cbs, verbose=verbose, shuffle=False,
+    hist = fit_run(vae, _pipeline(data, batch_size, True, seed), epochs=epochs, run_dir=run_dir, config=config, older_ok=True, what='VAE',
+                   callbacks=callbacks, last_good=(RUN_FILES.vae, save_vae), verbose=verbose,   # the last good epoch's model is vae.keras
                    validation_data=None if val is None else _pipeline(val, batch_size * 2, False, None))
-    if keep.bad is not None:
-        where = f"; the last good model is {keep.path}" if keep.path is not None and keep.path.exists() else ''
-        raise DivergenceError.expected('train_vae', 'finite losses', f"{keep.bad}{where}")
-    return vae, hist.history
+    return vae, hist
