@@ -280,14 +280,10 @@ def step_train_vae(a, run:Run) -> dict:
 
 # %% ../nbs/50_cli.ipynb #5c2b3e60
 def pairs_arg(s, class_names, confusion=None, max_pairs:int=3) -> list:
-    "Class pairs [(a, b), ...] from 'A:B,C:D' (names or indices), or 'auto': the most confused pairs (else the first ones)."
-    K = len(class_names)
+    "Class pairs [(a, b), ...] from 'A:B,C:D' (names or indices), or 'auto': the most confused pairs (`latent.confused_pairs`; else the first ones)."
     if s in (None, '', 'auto'):
-        if confusion is not None:
-            c = np.asarray(confusion, float); c = c + c.T
-            cand = sorted(((c[i, j], i, j) for i in range(K) for j in range(i + 1, K)), key=lambda t: (-t[0], t[1], t[2]))
-        else: cand = [(0, i, j) for i in range(K) for j in range(i + 1, K)]
-        return [(i, j) for _, i, j in cand[:check_int('--max-pairs', max_pairs, 1)]]
+        from synthview.latent import confused_pairs
+        return confused_pairs(len(class_names), confusion)[:check_int('--max-pairs', max_pairs, 1)]
     out = []
     for p in str(s).split(','):
         if not p.strip(): continue
@@ -298,22 +294,18 @@ def pairs_arg(s, class_names, confusion=None, max_pairs:int=3) -> list:
     return list(dict.fromkeys(out))
 
 # %% ../nbs/50_cli.ipynb #2b2583f6
-def _gan_pool(run, clf, n, seed):
-    "The run's GAN as a Source, and codes (in its decoder's space) per class the classifier decides for, from n seeds per class."
+def _gan_space(run, seed, n:int=256):
+    "The run's GAN for the frontier step: its decoder, codes in the decoder's space from n seeds per class (of a conditional GAN), its name."
     from synthview.generate import as_source
     src = as_source(run.path/EXPERIMENT_FILES.gan)
-    seeds = np.arange(n) + seed * 1000
-    pool = {}
+    seeds, codes = np.arange(n) + seed * 1000, []
     for c in (src.classes if src.kind == 'conditional' else [None]):
         z, _ = src.codes(c, seeds)
-        k = clf.predict(src.images(c, z))
-        for cc in np.unique(k):
-            zz = z[k == cc] if src.frontier_code is None else src.frontier_code(c, z[k == cc])
-            pool[int(cc)] = np.concatenate([pool[int(cc)], zz]) if int(cc) in pool else zz
-    return src, pool
+        codes.append(z if src.frontier_code is None else src.frontier_code(c, z))
+    return src.decoder, codes, ('the conditional GAN (latent and label)' if src.kind == 'conditional' else 'the GAN')
 
 def step_frontier(a, run:Run) -> dict:
-    "Interpolations, frontiers, the class map and counterfactuals in a latent space (the VAE's, else the GAN's), into frontier/."
+    "Interpolations, frontiers, the class map and counterfactuals in a latent space (the VAE's, else the GAN's), into frontier/: `latent.analyse_latent`."
     d = run.path/EXPERIMENT_FILES.frontier
     if _check_step(run, 'frontier', d/RUN_FILES.summary, a): return json.loads((d/RUN_FILES.summary).read_text())
     cpath = _classifier_path(a, run)
@@ -324,87 +316,30 @@ def step_frontier(a, run:Run) -> dict:
         raise DataError.expected('--vae', "a trained VAE (run 'synthview train-vae' with this --out first, or pass --vae FILE.keras)", repr(str(vpath)))
     if model == 'gan' and not has_gan: raise DataError.expected('--model gan', "a trained GAN in the run folder (run 'synthview train-gan' first)", repr(str(run.path/EXPERIMENT_FILES.gan)))
     train, test = _data(a, run)
-    from synthview.classifier import load_classifier, save_figure
+    from synthview.classifier import load_classifier
     from synthview.vae import load_vae
-    from synthview.latent import (frontier_from_data, find_frontier, interpolate, class_map, plane_pca, counterfactual,
-                                  plot_frontier, plot_interpolation, plot_class_map, plot_counterfactual)
+    from synthview.latent import analyse_latent
     from synthview.generate import class_folders
-    from synthview.report import save_analysis
     clf = load_classifier(cpath)
-    names, folders, K = clf.class_names, class_folders(clf.class_names), clf.n_classes
     cm_path = run.path/EXPERIMENT_FILES.classifier/RUN_FILES.metrics
     conf = json.loads(cm_path.read_text())['confusion'] if cm_path.is_file() else None
     seed = run.config['data']['seed']
     n_paths = check_int('--n-paths', a.n_paths, 1)
     with run.step('frontier', _settings(a, ('frontier_model', 'pairs', 'max_pairs', 'n_paths', 'map_resolution', 'n_counterfactuals'))):
-        d.mkdir(parents=True, exist_ok=True)
-        notes, vae, vae_map = [], None, None
-        if model != 'gan' and vpath.is_file():
-            # the classifier's decisions on the VAE's decoded codes: encoded test images and prior draws, pooled by decided class
-            vae = load_vae(vpath)
-            zt = vae.encode(to_canonical(test.images[:1000]))
-            zp = rng(seed).standard_normal((1000, vae.latent_dim)).astype(np.float32)
-            decided = [clf.predict(vae.decode(z)) for z in (zt, zp)]
-            pool = {c: np.concatenate([z[k == c] for z, k in zip((zt, zp), decided)]) for c in range(K)}
-            pool = {c: v for c, v in pool.items() if len(v)}
-            if model == 'auto' and len(pool) < 2 and has_gan:
-                notes.append(f"The classifier assigns every decoded code of the VAE (encoded test images, prior draws) to {names[next(iter(pool))]}, "
-                             "so the VAE's latent space has no frontier for it; the frontiers below are in the conditional GAN's latent-and-label space.")
-                vae_map = class_map(vae, clf, plane_pca(zt), resolution=check_int('--map-resolution', a.map_resolution, 2), thumbnails=8)
-                model = 'gan'
-            else: model, decoder, plane_codes = 'vae', vae, zt
-        if model == 'gan':
-            src, pool = _gan_pool(run, clf, 256, seed)
-            decoder, vae = src.decoder, None
-            plane_codes = np.concatenate(list(pool.values()))
-        what = 'the VAE' if model == 'vae' else ('the conditional GAN (latent and label)' if src.kind == 'conditional' else 'the GAN')
-        reached = sorted(pool)
-        if a.pairs in (None, '', 'auto'):
-            pairs = [p for p in pairs_arg('auto', names, conf, K * K) if p[0] in reached and p[1] in reached][:a.max_pairs]
-        else: pairs = pairs_arg(a.pairs, names, conf, a.max_pairs)
-        frontiers, interps, cfs, errors, per_pair = [], [], [], [], []
-        if len(reached) < 2:
-            errors.append(f"the classifier assigns every decoded code of {what} to {', '.join(names[c] for c in reached)}: "
-                          "there is no frontier to find (train the classifier or the generative models longer)")
-        for ca, cb in pairs:
-            tag, how, fr = f"{folders[ca]}__{folders[cb]}", 'encoded test images of each class', None
-            if vae is not None:
-                try: fr = frontier_from_data(vae, clf, test, ca, cb, n_pairs=n_paths, seed=seed, max_per_class=500)
-                except SynthviewError: pass
-            if fr is None:
-                if ca not in pool or cb not in pool:
-                    errors.append(f"{names[ca]} | {names[cb]}: the classifier assigns no decoded code of {what} to {names[ca] if ca not in pool else names[cb]}"); continue
-                r = rng(seed)
-                fr = find_frontier(decoder, clf, pool[ca][r.integers(len(pool[ca]), size=n_paths)], pool[cb][r.integers(len(pool[cb]), size=n_paths)], ca, cb)
-                how = f"codes of {what} the classifier assigns to each class once decoded"
-            frontiers.append(fr); per_pair.append(dict(pair=[names[ca], names[cb]], end_points=how, **{k: int(v) for k, v in fr.counts().items()}))
-            if fr.n_found: save_figure(plot_frontier(fr), d/f"frontier_{tag}.png")
-            it = interpolate(decoder, clf, fr.z_a[0], fr.z_b[0], steps=11)
-            interps.append(it); save_figure(plot_interpolation(it, title=f"{names[ca]} -> {names[cb]}"), d/f"interpolation_{tag}.png")
-            if not a.n_counterfactuals or vae is None: continue
-            idx = np.arange(min(len(test), 1000))
-            rec = decided[0]
-            ok = np.concatenate([idx[(rec == ca) & (test.labels[idx] == ca)], idx[(rec == ca) & (test.labels[idx] != ca)]])[:a.n_counterfactuals]
-            if not len(ok): continue
-            cf = None
-            for exemplars in (train, None):       # toward encoded training images of the target class, else prior draws
-                try: cf = counterfactual(vae, clf, to_canonical(test.images[ok]), cb, data=exemplars, seed=seed); break
-                except SynthviewError as e: err = e
-            if cf is None: errors.append(f"counterfactual {names[ca]} -> {names[cb]}: {err}"); continue
-            cfs.append(cf)
-            for i in np.flatnonzero(cf.found): save_figure(plot_counterfactual(cf, int(i)), d/f"counterfactual_{tag}_{i}.png")
-        if vae is None and a.n_counterfactuals: notes.append('Counterfactuals need an encoder (the VAE); the GAN has none.')
-        cmap = class_map(decoder, clf, plane_pca(plane_codes), resolution=check_int('--map-resolution', a.map_resolution, 2), thumbnails=8)
-        save_figure(plot_class_map(cmap), d/'class_map.png')
-        extra = {} if vae_map is None else dict(vae_class_map=vae_map)
-        if vae_map is not None: save_figure(plot_class_map(vae_map), d/'class_map_vae.png')
-        save_analysis(run.path/EXPERIMENT_FILES.analysis, frontiers=frontiers, interpolations=interps, class_map=cmap, counterfactuals=cfs, **extra)
-        s = dict(model=model, model_name=what, notes=notes, pairs=per_pair, errors=errors, decided={names[c]: int(len(v)) for c, v in pool.items()},
-                 counterfactuals=[{k: int(v) for k, v in zip(*np.unique(cf.status, return_counts=True))} for cf in cfs])
+        kw = dict(train=train, confusion=conf, max_pairs=a.max_pairs, n_paths=n_paths, n_counterfactuals=a.n_counterfactuals, seed=seed,
+                  map_resolution=check_int('--map-resolution', a.map_resolution, 2),
+                  pairs='auto' if a.pairs in (None, '', 'auto') else pairs_arg(a.pairs, clf.class_names, conf, a.max_pairs))
+        gan = lambda: _gan_space(run, seed)
+        if model != 'gan' and vpath.is_file():    # the VAE; the GAN if its space has no frontier (model 'auto')
+            res = analyse_latent(load_vae(vpath), clf, test, fallback=gan if model == 'auto' and has_gan else None, **kw)
+        else:
+            dec, codes, name = gan()
+            res = analyse_latent(dec, clf, test, codes=codes, name=name, **kw)
+        res.save_figures(d, class_folders(clf.class_names))
+        res.save_results(run.path/EXPERIMENT_FILES.analysis)
+        s = res.summary()
         atomic_write_json(d/RUN_FILES.summary, s)
-    for n_ in notes: print(f"frontier: {n_}")
-    for p in per_pair: print(f"frontier {p['pair'][0]} | {p['pair'][1]}: {p.get('found', 0)} of {n_paths} paths cross at p = 50/50 ({what})")
-    for e in errors: print(f"frontier {e}")
+    for line in res.lines(): print(line)
     return s
 
 # %% ../nbs/50_cli.ipynb #31775bb3
