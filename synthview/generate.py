@@ -15,7 +15,7 @@ from .data import ImageDataset
 from .classifier import Classifier, as_classifier
 from .gan import WGANGP, GeneratorDecoder, latents_from_seeds
 from .vae import VAE, load_vae
-from .latent import find_frontier
+from .latent import find_frontier, decided_classes
 from .metrics import oracle_agreement_from_probs, _as_oracle
 
 # %% auto #0
@@ -578,8 +578,9 @@ def _frontier_ends(plan:_Plan, c:int, n:int):
     while sum(len(s) for s in got_s) < n and k < int(plan.max_tries * n):
         seeds = plan.base + _FRONTIER_STREAM + np.arange(k, k + plan.batch_size)
         z, _ = fsrc.codes(cc, seeds)
-        ok = np.flatnonzero(plan.clf.probs(fsrc.images(cc, z)).argmax(1) == c)
-        got_z.append(z[ok] if fsrc.frontier_code is None else fsrc.frontier_code(c, z[ok])); got_s.append(seeds[ok]); k += plan.batch_size
+        z = z if fsrc.frontier_code is None else fsrc.frontier_code(c, z)          # in the frontier decoder's space
+        ok = np.flatnonzero(decided_classes(fsrc.decoder, plan.clf, z) == c)
+        got_z.append(z[ok]); got_s.append(seeds[ok]); k += plan.batch_size
     return np.concatenate(got_z)[:n], np.concatenate(got_s)[:n]
 
 def _draw_frontier(plan:_Plan, tmp:Path, st:dict, save_state, progress):
