@@ -22,7 +22,8 @@ import numpy as np
 import keras
 from synthview.data import load_fashion_mnist
 from synthview.classifier import train_classifier, evaluate_classifier, load_classifier
-from synthview.callbacks import train_gan, load_gallery
+from synthview.gan import train_gan
+from synthview.gallery import load_gallery
 from synthview.metrics import calc_metrics, train_oracle, oracle_report
 
 p = argparse.ArgumentParser()

@@ -24,7 +24,7 @@ from synthview.core import image_grid, atomic_write_json
 from synthview.data import load_fashion_mnist
 from synthview.classifier import train_classifier, evaluate_classifier, load_classifier
 from synthview.metrics import train_oracle, oracle_report
-from synthview.callbacks import train_gan
+from synthview.gan import train_gan
 
 p = argparse.ArgumentParser()
 p.add_argument('step', choices=['models', 'run'])

@@ -29,7 +29,7 @@ from synthview.core import image_grid
 from synthview.trains import make_trains, TRAIN_CLASSES
 from synthview.gan import build_generator, build_critic, guide_subset, WGANGP
 from synthview.metrics import oracle_report
-from synthview.callbacks import train_gan
+from synthview.gan import train_gan
 
 p = argparse.ArgumentParser()
 p.add_argument('step', choices=['run', 'report'])
@@ -105,8 +105,10 @@ def rebuild():
     keep = ('guidance_weight', 'guidance_mode', 'guidance_cap', 'guidance_augment', 'guidance_warmup', 'guidance_ramp', 'gp_weight',
             'gp_every', 'n_critic', 'fresh_real', 'ema_beta', 'conditional')
     gan = WGANGP(g, c, classifier=guide, seed=cfg['seed'], **{k: cfg[k] for k in keep if k in cfg})
-    gan.compile(); gan.load_weights(run_dir/'gan.weights.h5')
-    return gan, dict(config=cfg, stopped_early=True)
+    w = run_dir/'gan.weights.h5'
+    w = w if w.is_file() else run_dir/'checkpoints'/'last_good.weights.h5'   # a run stopped early: its last good epoch
+    gan.compile(); gan.load_weights(w)
+    return gan, dict(config=cfg, stopped_early=True, weights=str(w))
 
 gan, info = run() if a.step == 'run' else rebuild()
 curve = [json.loads(l) for l in open(run_dir/'curve.jsonl')] if (run_dir/'curve.jsonl').is_file() else []

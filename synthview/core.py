@@ -317,6 +317,7 @@ RUN_FILES = _Layout("A training run folder: what train_gan, train_progan, train_
                     checkpoints='checkpoints',   # the model every few epochs (GANs)
                     gallery='gallery',           # the epoch gallery (guided GANs)
                     generator='generator.keras', # the trained generator (GANs)
+                    gan_weights='gan.weights.h5', # the whole GAN's weights at the end (GANs)
                     classifier='classifier.keras', # the trained classifier
                     vae='vae.keras',             # the trained VAE
                     summary='summary.json',      # a step's summary (the VAE's final losses; the CLI's frontier step)

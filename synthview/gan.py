@@ -13,10 +13,12 @@ from .classifier import Classifier, as_classifier
 from .data import ImageDataset
 from .losses import *
 from .losses import _check_cap
+from .train import fit_run, check_run_folder
+from .gallery import EpochGallery, ImageSummary
 
 # %% auto #0
 __all__ = ['gan_plan', 'build_generator', 'build_critic', 'augment_images', 'latents_from_seeds', 'GeneratorDecoder',
-           'ema_update', 'GuidedGAN', 'WGANGP', 'guide_subset']
+           'ema_update', 'GuidedGAN', 'WGANGP', 'guide_subset', 'train_gan', 'load_generator']
 
 # %% ../nbs/10_gan.ipynb #87f56329
 def _image_shape(shape, name='image_shape'):
@@ -751,3 +753,143 @@ def guide_subset(data,                 # ImageDataset of real images (its labels
     sub = data.subset(keep)
     return ImageDataset(sub.images, pred[keep], list(clf.class_names), sub.attributes, sub.boxes,
                         f"{data.name or 'data'}: the classifier's {', '.join(names)}")
+
+# %% ../nbs/10_gan.ipynb #347cf465
+_RESUME_KEYS = ('image_shape', 'classifier', 'target', 'conditional', 'classes', 'batch_size', 'seed', 'latent_dim', 'generator_widths',
+                'critic_widths', 'n_critic', 'guidance_weight', 'gp_weight', 'learning_rate', 'gallery_seeds', 'gallery_classes',
+                'gallery_threshold', 'guidance_mode', 'guidance_cap', 'guidance_augment', 'guidance_warmup', 'guidance_ramp', 'gp_every',
+                'fresh_real', 'ema_beta', 'generator_learning_rate', 'critic_sees')
+
+def _observers(run_dir, gallery, image_summaries) -> list:
+    "A GAN run's own callbacks for fit_run: the epoch gallery, and generated grids for TensorBoard when the run has a folder."
+    return ([] if gallery is None else [gallery]) + ([ImageSummary(RUN_FILES.path(run_dir, 'tensorboard'))] if run_dir is not None and image_summaries else [])
+
+def _epoch_gallery(gan, run_dir, clf, seeds, classes, threshold, oracle) -> EpochGallery|None:
+    "A GAN run's epoch gallery, its classes resolved and checked now (None without a classifier or with gallery_seeds=0)."
+    if clf is None or (np.ndim(seeds) == 0 and seeds == 0): return None
+    gallery = EpochGallery(run_dir, classes=classes, seeds=seeds, threshold=threshold, oracle=oracle)
+    gallery.set_model(gan); gallery._setup()
+    return gallery
+
+def _gallery_config(gallery) -> dict:
+    "The gallery's settings in a GAN run's config.json (its oracle is not a resume key: a run may change it)."
+    if gallery is None: return dict(gallery_seeds=None, gallery_classes=None, gallery_threshold=None, oracle=None)
+    return dict(gallery_seeds=gallery.meta['seeds'], gallery_classes=gallery.classes, gallery_threshold=gallery.threshold,
+                oracle=None if gallery.oracle is None else gallery.oracle.name)
+
+def _save_gan(run_dir, gan, generator):
+    "A finished GAN run's files, atomically: the generator it shows (generator.keras) and the whole GAN's weights (gan.weights.h5)."
+    with atomic_path(RUN_FILES.path(run_dir, 'generator'), suffix='.tmp.keras') as tmp: generator.save(tmp)
+    with atomic_path(RUN_FILES.path(run_dir, 'gan_weights'), suffix='.tmp.weights.h5') as tmp: gan.save_weights(tmp)
+
+# %% ../nbs/10_gan.ipynb #4d7b5b7f
+def _critic_data(data, clf, target, conditional, critic_sees, batch_size, n_critic, fresh_real):
+    "train_gan's choice of what the critic sees: (real images, 'guide' or 'all', fresh_real, real images per generator step)."
+    auto_fresh = isinstance(fresh_real, str) and fresh_real == 'auto'
+    if not auto_fresh and not isinstance(fresh_real, (bool, np.bool_)): raise ArgumentError.expected('fresh_real', "True, False or 'auto'", fresh_real)
+    per_step = batch_size * (n_critic if fresh_real is True else 1)   # real images per generator step ('auto': at least a batch)
+    sees = check_choice('critic_sees', critic_sees, ('auto', 'guide', 'all'))
+    if sees == 'guide' and clf is None: raise ArgumentError.expected('critic_sees', "'all' or 'auto' without a classifier (it chooses the real images)", "'guide'")
+    if sees == 'guide' and not conditional and target is None: raise ArgumentError.expected('target', "the class(es) whose real images the critic sees (critic_sees='guide')", 'None')
+    if sees == 'auto':                       # measured for guided one-class (and several-class) runs, not yet for conditional ones
+        sees = 'auto' if (clf is not None and not conditional and target is not None) else 'all'
+    if sees != 'all':
+        chosen = target if target is not None else list(range(clf.n_classes))
+        try: sub = guide_subset(data, clf, chosen)
+        except DataError:
+            if sees == 'guide': raise
+            sub = None
+        if sub is not None and len(sub) >= per_step: data, sees = sub, 'guide'
+        elif sees == 'guide': raise DataError.expected('data', f"at least {per_step} real images the classifier assigns to {chosen} (critic_sees='guide')", f"{len(sub)} images")
+        else: sees = 'all'                   # 'auto': too few of the classifier's images to fill a batch
+    if auto_fresh:                           # a fresh minibatch for every critic step when the (chosen) data holds them
+        fresh_real = len(data) >= batch_size * n_critic
+        per_step = batch_size * (n_critic if fresh_real else 1)
+    if len(data) < per_step: raise DataError.expected('data', f"at least batch_size={batch_size} images" + (f" x n_critic={n_critic} (fresh_real)" if fresh_real else ''), f"{len(data)} images")
+    return data, sees, bool(fresh_real), per_step
+
+def train_gan(data:ImageDataset,         # training images (their labels are not used: see critic_sees)
+              classifier=None,            # frozen Classifier (or Keras model / .keras path) to guide with; None: plain WGAN-GP
+              *,
+              target=None,                # guided class(es): index, name or a list
+              conditional:bool=False,     # conditional generator, every (target) class guided
+              critic_sees:str='auto',     # 'guide': the critic sees the real images the classifier assigns to the target(s) (gan.guide_subset), through a projection critic on its labels when conditional; 'all': every image; 'auto': 'guide' for a guided unconditional GAN (when they fill a batch), else 'all'
+              epochs:int=10,              # passes over the data (total, counting those of a resumed run)
+              batch_size:int=64,          # global batch (split over a strategy's replicas)
+              run_dir=None,               # run folder (gallery, logs, checkpoints, resume state); None: nothing written
+              resume:bool=True,           # continue the run in run_dir if there is one
+              callbacks=(),               # more Keras callbacks
+              strategy=None,              # a tf.distribute strategy or its name (see get_strategy)
+              seed:int=0,                 # weights, data order, latents
+              latent_dim:int|None=None,   # None: gan_plan's
+              generator_widths=None,      # None: gan_plan's
+              critic_widths=None,         # None: gan_plan's
+              n_critic:int=2,             # critic steps per generator step (2, with the two learning rates below: measured best per CPU second)
+              guidance_weight:float=3.0,  # guidance/critic gradient ratio, or lambda_cls with guidance_mode='fixed' (see WGANGP)
+              guidance_mode:str='balanced', # 'balanced' or 'fixed' (see WGANGP)
+              guidance_cap:float|None=0.9, # capped guidance (see WGANGP); None: no cap
+              guidance_augment=True,      # guidance through random augmentations (see WGANGP)
+              guidance_warmup='auto',     # generator steps before guidance (see WGANGP); 'auto': 200 in runs of >= 2,000 generator steps, else 0
+              guidance_ramp:int=0,        # generator steps over which guidance rises (see WGANGP)
+              gp_weight:float=10.0,       # gradient-penalty weight
+              gp_every:int=1,             # lazy gradient penalty (see WGANGP)
+              fresh_real='auto',          # a fresh real minibatch for every critic step (then an epoch has n_critic x fewer steps); 'auto': when the data holds n_critic batches
+              ema_beta='auto',            # EMA generator for galleries and the saved generator.keras (see WGANGP); 'auto': 0.999 in runs of >= 10,000 generator steps, else None
+              learning_rate:float=3e-4,   # the critic's Adam, beta (0.5, 0.9)
+              generator_learning_rate:float|None=1e-4, # the generator's (two time scales, Heusel et al. 2017); None: learning_rate
+              gallery_seeds=64,           # EpochGallery seeds (a count or a list); 0: no gallery
+              gallery_classes=None,       # EpochGallery classes; None: the guided classes
+              gallery_threshold:float=0.0, # EpochGallery threshold
+              oracle=None,                # EpochGallery oracle: an independent classifier that also judges the gallery (see metrics.train_oracle)
+              image_summaries:bool=True,  # TensorBoard image grids
+              verbose='auto'):            # Keras fit verbosity
+    "Build and train a (classifier-guided) WGAN-GP with the epoch gallery, TensorBoard, checkpoints, a divergence guard and resume."
+    if not isinstance(data, ImageDataset): raise ArgumentError.expected('data', 'an ImageDataset', type(data).__name__)
+    if run_dir is not None: run_dir = check_run_folder(run_dir)    # before anything is built or written
+    epochs, batch_size, seed = check_int('epochs', epochs, 1), check_int('batch_size', batch_size, 1), check_int('seed', seed, 0)
+    clf = None if classifier is None else as_classifier(classifier)
+    strategy = get_strategy(strategy) if isinstance(strategy, str) else (strategy or tf.distribute.get_strategy())
+    n_rep = strategy.num_replicas_in_sync
+    if batch_size % n_rep: raise ArgumentError.expected('batch_size', f"a multiple of the {n_rep} replicas", batch_size)
+    n_critic = check_int('n_critic', n_critic, 1)
+    data, sees, fresh_real, per_step = _critic_data(data, clf, target, conditional, critic_sees, batch_size, n_critic, fresh_real)
+    if oracle is not None and (clf is None or (np.ndim(gallery_seeds) == 0 and gallery_seeds == 0)):
+        raise ArgumentError.expected('oracle', 'None when there is no gallery for it to judge (no classifier, or gallery_seeds=0)', 'an oracle')
+    lr = check_float('learning_rate', learning_rate, 0)
+    steps = epochs * (len(data) // per_step)                       # generator steps of the whole run
+    if guidance_warmup == 'auto': guidance_warmup = 200 if steps >= 2000 else 0   # in a short run a warm-up takes too much of it
+    if ema_beta == 'auto': ema_beta = 0.999 if steps >= 10_000 else None          # an EMA of 0.999 averages ~1,000 steps: it lags a short run
+    set_seed(seed)
+    with strategy.scope():
+        n_classes = clf.n_classes if (clf is not None and conditional) else None
+        g = build_generator(data.shape, latent_dim, n_classes=n_classes, widths=generator_widths)
+        c = build_critic(data.shape, widths=critic_widths, n_classes=n_classes if sees == 'guide' else None)   # projection critic: conditional
+        gan = WGANGP(g, c, classifier=clf, target=target, conditional=conditional, guidance_weight=guidance_weight,
+                     guidance_mode=guidance_mode, guidance_cap=guidance_cap, guidance_augment=guidance_augment,
+                     guidance_warmup=guidance_warmup, guidance_ramp=guidance_ramp, gp_weight=gp_weight, gp_every=gp_every,
+                     n_critic=n_critic, fresh_real=fresh_real, ema_beta=ema_beta, seed=seed)
+        gan.compile(learning_rate=lr, generator_learning_rate=generator_learning_rate)
+    gallery = _epoch_gallery(gan, run_dir, clf, gallery_seeds, gallery_classes, gallery_threshold, oracle)
+    config = dict(data=data.name, n_images=len(data), image_shape=list(data.shape), classifier=None if clf is None else clf.name,
+                  target=gan.target, conditional=gan.conditional, classes=gan.classes, epochs=epochs, batch_size=batch_size,
+                  seed=seed, latent_dim=gan.latent_dim, generator_widths=None if generator_widths is None else [int(w) for w in generator_widths],
+                  critic_widths=None if critic_widths is None else [int(w) for w in critic_widths], n_critic=gan.n_critic,
+                  guidance_weight=gan.guidance_weight, guidance_mode=gan.guidance_mode, guidance_cap=gan.guidance_cap,
+                  guidance_augment=gan.guidance_augment is not None and (gan.guidance_augment or True), guidance_warmup=gan.guidance_warmup,
+                  guidance_ramp=gan.guidance_ramp, gp_weight=gan.gp_weight, gp_every=gan.gp_every, fresh_real=gan.fresh_real,
+                  ema_beta=gan.ema_beta, learning_rate=lr, generator_learning_rate=generator_learning_rate, strategy=type(strategy).__name__,
+                  replicas=n_rep, critic_sees=sees, **_gallery_config(gallery))
+    ds = data.to_tf(per_step, shuffle=True, seed=seed, labels=gan.critic_classes is not None, drop_remainder=True)   # fresh_real: n_critic minibatches a step
+    hist = fit_run(gan, ds, epochs=epochs, run_dir=run_dir, config=config, resume=resume, resume_keys=_RESUME_KEYS, what='GAN', callbacks=callbacks,
+                   observers=_observers(run_dir, gallery, image_summaries), keep_backup=True, verbose=verbose)   # kept: more epochs continue the run
+    if run_dir is not None: _save_gan(run_dir, gan, gan.shown_generator())   # the EMA generator if any
+    gan.gallery = gallery
+    return gan, hist
+
+def load_generator(run_dir, label=None) -> GeneratorDecoder:
+    "The trained generator of a run folder as a Decoder (a conditional one with its class fixed by `label`)."
+    f = RUN_FILES.path(run_dir, 'generator')
+    if not f.is_file(): raise DataError.expected('run_dir', f'a finished run folder with {RUN_FILES.generator}', repr(str(run_dir)))
+    try: model = keras.saving.load_model(f, safe_mode=True, compile=False)
+    except Exception as e: raise DataError.expected(str(f), 'a generator .keras file loadable in safe mode', f"{type(e).__name__}: {str(e)[:300]}") from None
+    return GeneratorDecoder(model, label)

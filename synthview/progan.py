@@ -12,13 +12,16 @@ from .core import *
 from .classifier import Classifier, as_classifier
 from .losses import (gradient_penalty, guidance_loss, wasserstein_critic_loss, wasserstein_generator_loss,
                               guidance_loss_from_nll, _check_cap)
+from .data import ImageDataset
+from .train import fit_run, check_run_folder
+from .gallery import plot_gallery_evolution, _as_gallery
 from .gan import (WGANGP, GuidedGAN, GeneratorDecoder, latents_from_seeds, ema_update, _replica, _my_slice,
-                           _augment_options)
+                           _augment_options, _epoch_gallery, _gallery_config, _observers, _save_gan)
 
 # %% auto #0
 __all__ = ['resolution_ladder', 'base_pyramid', 'progan_plan', 'EqualizedDense', 'EqualizedConv2D', 'PixelNorm',
            'MinibatchStdDev', 'upsample', 'downsample', 'fade', 'ProgressiveGenerator', 'ProgressiveCritic',
-           'progan_schedule', 'drift_penalty', 'ProGAN']
+           'progan_schedule', 'drift_penalty', 'ProGAN', 'train_progan', 'phase_epochs', 'plot_gallery_per_phase']
 
 # %% ../nbs/11_progan.ipynb #6636c630
 def _ladder(size, min_base, max_base):
@@ -744,3 +747,104 @@ def load_own_variables(self:ProGAN, store):
         if k in keys: getattr(self, k).assign(np.asarray(store[k]))
     if 'seed_state' in keys: self.seed_generator.state.assign(np.asarray(store['seed_state']))
     self.__dict__.pop('_decoders', None); self.__dict__.pop('_generator_models', None)
+
+# %% ../nbs/11_progan.ipynb #f0312c1a
+_PROGAN_RESUME_KEYS = ('image_shape', 'classifier', 'target', 'conditional', 'classes', 'batch_size', 'seed', 'latent_dim', 'widths',
+                       'images_per_phase', 'epochs_per_phase', 'guidance_weight', 'guidance_from_phase', 'gp_weight', 'drift_weight',
+                       'learning_rate', 'ema_beta', 'precision', 'gallery_seeds', 'gallery_classes', 'gallery_threshold')
+
+# %% ../nbs/11_progan.ipynb #14696f2e
+def train_progan(data:ImageDataset,            # full-size training images (labels are not needed: the critic is unconditional)
+                 classifier=None,               # frozen Classifier (or Keras model / .keras path) to guide with; None: plain ProGAN
+                 *,
+                 target=None,                   # guided class(es): index, name or a list
+                 conditional:bool=False,        # conditional generator, every (target) class guided
+                 images_per_phase:int=800_000,  # images of phase 0, of each fade-in and of each stabilisation (the paper: 800k)
+                 epochs_per_phase:int=4,        # epochs (gallery records, backups) per fade-in or stabilisation
+                 epochs:int|None=None,          # total epochs (counting a resumed run's); None: the whole schedule
+                 batch_size:int=16,             # global batch (split over a strategy's replicas; the paper: 16 at 128 px)
+                 run_dir=None,                  # run folder (gallery, logs, checkpoints, resume state); None: nothing written
+                 resume:bool=True,              # continue the run in run_dir if there is one
+                 callbacks=(),                  # more Keras callbacks
+                 strategy=None,                 # a tf.distribute strategy or its name (see get_strategy)
+                 seed:int=0,                    # weights, data order, latents
+                 latent_dim:int|None=None,      # None: progan_plan's
+                 widths=None,                   # feature maps per resolution of the ladder, both networks; None: progan_plan's
+                 guidance_weight:float=30.0,    # lambda_cls (see WGANGP)
+                 guidance_from_phase:int=0,     # guide from this phase on (before: watch only)
+                 gp_weight:float=10.0,          # gradient-penalty weight
+                 drift_weight:float=0.001,      # eps_drift
+                 learning_rate:float=1e-3,      # Adam, beta (0, 0.99) (Karras et al.)
+                 ema_beta:float|None=None,      # generator EMA decay per step (the paper's code: 0.999); None: no EMA
+                 precision:str|None=None,       # None (Keras' global policy), 'float32', 'mixed_bfloat16', 'mixed_float16'
+                 gallery_seeds=64,              # EpochGallery seeds (a count or a list); 0: no gallery
+                 gallery_classes=None,          # EpochGallery classes; None: the guided classes
+                 gallery_threshold:float=0.0,   # EpochGallery threshold
+                 oracle=None,                   # EpochGallery oracle: an independent classifier that also judges the gallery (see metrics.train_oracle)
+                 image_summaries:bool=True,     # TensorBoard image grids
+                 verbose='auto'):               # Keras fit verbosity
+    "Build and train a (classifier-guided) ProGAN through its schedule, with the epoch gallery, TensorBoard, checkpoints, a divergence guard and resume."
+    if not isinstance(data, ImageDataset): raise ArgumentError.expected('data', 'an ImageDataset', type(data).__name__)
+    if run_dir is not None: run_dir = check_run_folder(run_dir)    # before anything is built or written
+    batch_size, seed = check_int('batch_size', batch_size, 1), check_int('seed', seed, 0)
+    epochs_per_phase = check_int('epochs_per_phase', epochs_per_phase, 1)
+    clf = None if classifier is None else as_classifier(classifier)
+    strategy = get_strategy(strategy) if isinstance(strategy, str) else (strategy or tf.distribute.get_strategy())
+    n_rep = strategy.num_replicas_in_sync
+    if batch_size % n_rep: raise ArgumentError.expected('batch_size', f"a multiple of the {n_rep} replicas", batch_size)
+    if len(data) < batch_size: raise DataError.expected('data', f"at least batch_size={batch_size} images", f"{len(data)} images")
+    steps = max(1, round(check_int('images_per_phase', images_per_phase, 1) / (epochs_per_phase * batch_size)))
+    ipp = steps * epochs_per_phase * batch_size                  # whole epochs of whole batches
+    if oracle is not None and (clf is None or (np.ndim(gallery_seeds) == 0 and gallery_seeds == 0)):
+        raise ArgumentError.expected('oracle', 'None when there is no gallery for it to judge (no classifier, or gallery_seeds=0)', 'an oracle')
+    lr = check_float('learning_rate', learning_rate, 0)
+    set_seed(seed)
+    with strategy.scope():
+        n_classes = clf.n_classes if (clf is not None and conditional) else None
+        g = ProgressiveGenerator(data.shape, latent_dim, n_classes=n_classes, widths=widths, precision=precision)
+        c = ProgressiveCritic(data.shape, widths=widths, precision=precision)
+        gan = ProGAN(g, c, classifier=clf, target=target, conditional=conditional, images_per_phase=ipp, guidance_weight=guidance_weight,
+                     guidance_from_phase=guidance_from_phase, gp_weight=gp_weight, drift_weight=drift_weight, ema_beta=ema_beta, seed=seed)
+        gan.compile(learning_rate=lr)
+    epochs = epochs_per_phase * (2 * gan.n_phases - 1) if epochs is None else check_int('epochs', epochs, 1)
+    gallery = _epoch_gallery(gan, run_dir, clf, gallery_seeds, gallery_classes, gallery_threshold, oracle)
+    config = dict(data=data.name, n_images=len(data), image_shape=list(data.shape), ladder=gan.ladder,
+                  classifier=None if clf is None else clf.name, target=gan.target, conditional=gan.conditional, classes=gan.classes,
+                  epochs=epochs, batch_size=batch_size, seed=seed, latent_dim=gan.latent_dim, widths=list(g.widths),
+                  images_per_phase=ipp, epochs_per_phase=epochs_per_phase, steps_per_epoch=steps, guidance_weight=gan.guidance_weight,
+                  guidance_from_phase=gan.guidance_from_phase, gp_weight=gan.gp_weight, drift_weight=gan.drift_weight, learning_rate=lr,
+                  ema_beta=gan.ema_beta, precision=precision, strategy=type(strategy).__name__, replicas=n_rep, **_gallery_config(gallery))
+    ds = data.to_tf(batch_size, shuffle=True, seed=seed, labels=False, repeat=True, drop_remainder=True)
+    hist = fit_run(gan, ds, epochs=epochs, steps_per_epoch=steps, run_dir=run_dir, config=config, resume=resume, resume_keys=_PROGAN_RESUME_KEYS,
+                   what='ProGAN', callbacks=callbacks, observers=_observers(run_dir, gallery, image_summaries), keep_backup=True, verbose=verbose)
+    if run_dir is not None: _save_gan(run_dir, gan, gan.generator_model(live=False))
+    gan.gallery = gallery
+    return gan, hist
+
+# %% ../nbs/11_progan.ipynb #8e968241
+def phase_epochs(gallery) -> dict: # a Gallery or a run folder of train_progan
+    "A ProGAN run's gallery epochs by phase, from the phase its training logs recorded: {phase: [epochs]}."
+    g = _as_gallery(gallery)
+    out = {}
+    for r in g.records:
+        p = (r.get('logs') or {}).get('phase')
+        if p is None: raise DataError.expected('gallery', "a ProGAN run's gallery (training logs with the phase)", f"epoch {r['epoch']} without one")
+        out.setdefault(int(p), []).append(r['epoch'])
+    return out
+
+def plot_gallery_per_phase(gallery,            # a Gallery or a run folder of train_progan
+                           cls=None,           # the class to show (name or index); None: the only chosen class
+                           n_best:int=8,       # images per phase
+                           size:float=0.9,     # inches per image
+                           title:str|None=None):
+    "plot_gallery_evolution at the last epoch of every phase of a ProGAN run: the class as the resolution grows."
+    g = _as_gallery(gallery)
+    by_phase = phase_epochs(g)
+    ladder = resolution_ladder(g.image_shape[0])
+    c = g.class_index(cls)
+    fig = plot_gallery_evolution(g, c, n_best, epochs=[v[-1] for v in by_phase.values()], size=size,
+                                 title=title or f"{g.class_names[c]}: the best of {len(g.seeds)} fixed seeds at the end of each phase")
+    for ax, (p, ep) in zip(fig.axes[::n_best], by_phase.items()):
+        ax.set_ylabel(f"phase {p}, {ladder[p]} px\n" + ax.get_ylabel(), fontsize=8, rotation=0, ha='right', va='center')
+    fig.tight_layout()
+    return fig

@@ -133,7 +133,7 @@ def _section_classifier(run):
     return '\n'.join(out)
 
 def _section_gan(run):
-    from synthview.callbacks import load_gallery, plot_gallery_evolution, plot_acceptance
+    from synthview.gallery import load_gallery, plot_gallery_evolution, plot_acceptance
     d = run/EXPERIMENT_FILES.gan
     if not (d/RUN_FILES.gallery/'index.json').is_file(): return None
     g, cfg = load_gallery(d), _read_json(d/RUN_FILES.config) or {}

@@ -11,7 +11,7 @@ from .core import *
 from .data import ImageDataset
 from .latent import (INTERPOLATIONS, Interpolation, Frontier, ClassMap, LatentPlane, latent_probe, latent_path, interpolate,
                               find_frontier, frontier_from_data, class_map, plane_pca, plot_interpolation, plot_class_map)
-from .callbacks import Gallery, load_gallery, plot_acceptance
+from .gallery import Gallery, load_gallery, plot_acceptance
 
 # %% auto #0
 __all__ = ['to_png', 'decode_classify', 'interpolate_at', 'LatentInterpolator', 'FrontierExplorer', 'EpochGalleryViewer',

@@ -82,7 +82,7 @@ def test_frontier_walk_and_class_map(setup):
 def test_gallery_of_a_trained_gan_and_the_metrics(setup, tmp_path):
     import keras
     from synthview.gan import WGANGP, build_generator, build_critic
-    from synthview.callbacks import EpochGallery, load_gallery
+    from synthview.gallery import EpochGallery, load_gallery
     from synthview.metrics import hit_rate, oracle_agreement
     from _gan_helpers import toy_data, TINY
     np_clf, keras_clf, _ = setup

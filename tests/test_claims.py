@@ -35,7 +35,7 @@ def test_every_loader_refuses_a_lambda_layer(tmp_path):
     from synthview.classifier import build_classifier, load_classifier, as_classifier
     from synthview.vae import VAE, build_encoder, build_decoder, save_vae, load_vae
     from synthview.gan import build_generator
-    from synthview.callbacks import load_generator
+    from synthview.gan import load_generator
     from synthview.generate import as_source
     # a classifier
     _with_lambda(build_classifier((8, 8, 1), 3, widths=(4,), dense=8), 'clf').save(tmp_path/'clf.keras')

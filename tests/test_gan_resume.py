@@ -15,7 +15,7 @@ SCRIPT = textwrap.dedent('''
     from pathlib import Path
     import keras
     from _gan_helpers import toy_data, toy_classifier, TINY
-    from synthview.callbacks import train_gan
+    from synthview.gan import train_gan
     run, epochs, pause = Path(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3])
     events = run.parent/'events.txt'
     class Marker(keras.callbacks.Callback):
@@ -62,7 +62,7 @@ def test_resume_after_sigkill(tmp_path):
     assert res['critic_steps'] == 2 * EPOCHS * STEPS
 
     # the gallery: every epoch once, all files whole, nothing temporary left
-    from synthview.callbacks import load_gallery
+    from synthview.gallery import load_gallery
     g = load_gallery(run)
     assert g.epochs == list(range(1, EPOCHS + 1))
     for e in g.epochs:

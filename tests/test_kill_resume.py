@@ -30,7 +30,8 @@ ZYGOTE = textwrap.dedent('''
     import numpy as np
     import keras
     from _gan_helpers import toy_data, toy_classifier, TINY
-    from synthview.callbacks import train_gan, train_progan
+    from synthview.gan import train_gan
+    from synthview.progan import train_progan
     from synthview.classifier import train_classifier
     from synthview.vae import train_vae
     EPOCHS = json.loads(sys.argv[2])
@@ -277,7 +278,7 @@ def test_kill_and_resume(killed, trainer):
         except Exception as e: unreadable.append(f"{f.relative_to(run)}: {type(e).__name__}: {e}")
     assert not unreadable, unreadable
     if trainer in ('gan', 'progan'):
-        from synthview.callbacks import load_gallery
+        from synthview.gallery import load_gallery
         assert load_gallery(run).epochs == list(range(1, E + 1))
         assert _tb_steps(run/'tensorboard'/'images', 'generated') == _tb_steps(run/'tensorboard'/'train', 'epoch_critic_loss') == set(range(E))
     print(f"\n{trainer}: {len(r['kills'])} kills at (epoch end, +s) {[(k['epoch'], k['delay']) for k in r['kills']]}, "
@@ -289,7 +290,8 @@ def test_kill_and_resume(killed, trainer):
 
 def _trainers():
     from _gan_helpers import toy_data, TINY
-    from synthview.callbacks import train_gan, train_progan
+    from synthview.gan import train_gan
+    from synthview.progan import train_progan
     from synthview.classifier import train_classifier
     from synthview.vae import train_vae
     d16, d8 = toy_data(32), toy_data(32, size=8)

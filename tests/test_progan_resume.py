@@ -19,7 +19,7 @@ SCRIPT = textwrap.dedent('''
     from pathlib import Path
     import keras
     from _gan_helpers import toy_data, toy_classifier
-    from synthview.callbacks import train_progan
+    from synthview.progan import train_progan
     run, stop_at = Path(sys.argv[1]), int(sys.argv[2])
     events = run.parent/'events.jsonl'
     def log(**kw):
@@ -99,7 +99,8 @@ def test_progan_resume_across_phases(tmp_path):
         assert (e['phase'], round(e['alpha'], 6), e['its']) == (phase, round(alpha, 6), its), (k, e)
 
     # the gallery: every epoch once, with the phase recorded; nothing temporary left behind
-    from synthview.callbacks import load_gallery, phase_epochs
+    from synthview.gallery import load_gallery
+    from synthview.progan import phase_epochs
     g = load_gallery(run)
     assert g.epochs == list(range(1, EPOCHS + 1))
     assert phase_epochs(run) == {0: [1, 2], 1: [3, 4, 5, 6]}

@@ -63,7 +63,7 @@ def test_trainers_take_a_streamed_folder(tmp_path):
     import keras
     from synthview.data import load_image_folder, ImageFolderStream
     from synthview.classifier import train_classifier
-    from synthview.callbacks import train_gan
+    from synthview.gan import train_gan
     root = _folder(tmp_path/'folder', n=16)
     s, m = load_image_folder(root, stream=True), load_image_folder(root)
     assert isinstance(s, ImageFolderStream) and not isinstance(m, ImageFolderStream)

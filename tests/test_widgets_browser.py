@@ -27,7 +27,7 @@ CELLS = [
     ('markdown', '# synthview widgets in a browser\n\nMade by `tests/test_widgets_browser.py`.'),
     ('code', "import os, tempfile\nos.environ.setdefault('TF_CPP_MIN_LOG_LEVEL', '2')\nimport numpy as np\nimport keras\n"
              "from synthview.gan import GeneratorDecoder\nfrom synthview.classifier import Classifier\n"
-             "from synthview.data import ImageDataset\nfrom synthview.callbacks import train_gan\nfrom synthview.widgets import *"),
+             "from synthview.data import ImageDataset\nfrom synthview.gan import train_gan\nfrom synthview.widgets import *"),
     ('code', "keras.utils.set_random_seed(0)\n"
              "z_in = keras.Input((4,))\n"
              "pixels = keras.layers.Dense(28 * 28, activation='tanh', kernel_initializer=keras.initializers.RandomNormal(stddev=0.6, seed=1))(z_in)\n"

@@ -37,7 +37,7 @@ CHILD = textwrap.dedent('''
     from synthview.data import ImageDataset
     from synthview.classifier import Classifier
     from synthview.gan import GeneratorDecoder, WGANGP, build_generator, build_critic
-    from synthview.callbacks import EpochGallery, load_gallery
+    from synthview.gallery import EpochGallery, load_gallery
     from synthview.latent import interpolate, find_frontier
     from synthview.widgets import *
     from synthview.widgets import to_png
