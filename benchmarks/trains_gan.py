@@ -108,7 +108,12 @@ def rebuild():
     w = run_dir/'gan.weights.h5'
     w = w if w.is_file() else run_dir/'checkpoints'/'last_good.weights.h5'   # a run stopped early: its last good epoch
     gan.compile(); gan.load_weights(w)
-    return gan, dict(config=cfg, stopped_early=True, weights=str(w))
+    info = dict(config=cfg, stopped_early=True, weights=str(w))
+    if w.parent.name == 'checkpoints':        # the epoch of those weights, and the real images seen by then
+        ep = json.loads((w.parent/'last_good.json').read_text())['epoch']
+        curve = [json.loads(l) for l in open(run_dir/'curve.jsonl')]
+        info.update(weights_epoch=ep, weights_images=ep * curve[-1]['images'] // curve[-1]['epoch'])
+    return gan, info
 
 gan, info = run() if a.step == 'run' else rebuild()
 curve = [json.loads(l) for l in open(run_dir/'curve.jsonl')] if (run_dir/'curve.jsonl').is_file() else []
