@@ -16,7 +16,7 @@ from .vae import VAE, load_vae
 __all__ = ['ENTRIES', 'models_dir', 'path', 'card', 'load', 'load_gan', 'list_models']
 
 # %% ../nbs/13_zoo.ipynb #90985944
-ENTRIES = {   # name -> what it is, its file under synthview/models/, and the SHA-256 that file must have
+ENTRIES = {   # name -> what it is, its file under synthview/models/, and the SHA-256 that file must have (a generator entry may keep its critic too)
     'fashion-mnist-classifier': dict(kind='classifier', file='fashion-mnist-classifier/classifier.keras', sha256='73dc60d22c191201ae959db3e07efe468c063bd77dac5a074d1c04917977f7d6',
                                      about="Fashion-MNIST classifier (build_classifier), the guide of the realism runs"),
     'fashion-mnist-oracle': dict(kind='classifier', file='fashion-mnist-oracle/classifier.keras', sha256='fb793009c20c041bd93241e3f5e4f0fa78e2671e1bf5be0820603f7a9c46d6cf',
@@ -24,6 +24,7 @@ ENTRIES = {   # name -> what it is, its file under synthview/models/, and the SH
     'fashion-mnist-sneaker-gan': dict(kind='generator', file='fashion-mnist-sneaker-gan/generator.keras', sha256='7b94f2b96e80d7bbadb46624ef1dfd4da254e39b716eaa9ed6916239506800b4',
                                       about="WGAN-GP guided toward Sneaker, its critic shown the real images the classifier calls Sneaker"),
     'fashion-mnist-conditional-gan': dict(kind='generator', file='fashion-mnist-conditional-gan/generator.keras', sha256='8fd7891e40dd7e2f6c652736922ffbc748c865ec59ddac2493aec23273510dfd',
+                                          critic='fashion-mnist-conditional-gan/critic.keras', critic_sha256='1fc57ab4af9b92b2c239fb13c7c48138137213728bc31eb4f4167f710eb531a6',
                                           about="conditional WGAN-GP (every class), its projection critic shown the classifier's labels of the real images"),
     'fashion-mnist-vae': dict(kind='vae', file='fashion-mnist-vae/vae.keras', sha256='b540ee6cd0beecdc5aec243aa4be58e50b37812a8d31631a0ef784fb72f16457',
                               about="VAE of Fashion-MNIST (latent 16, Bernoulli likelihood)"),
