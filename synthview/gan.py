@@ -808,6 +808,30 @@ def _critic_data(data, clf, target, conditional, critic_sees, batch_size, n_crit
     if len(data) < per_step: raise DataError.expected('data', f"at least batch_size={batch_size} images" + (f" x n_critic={n_critic} (fresh_real)" if fresh_real else ''), f"{len(data)} images")
     return data, sees, bool(fresh_real), per_step
 
+def _copy_model(m:keras.Model) -> keras.Model:
+    "A copy of a trained Keras model with its weights (made where it is called: inside a strategy's scope, its variables are the strategy's)."
+    c = keras.models.clone_model(m)
+    c.set_weights(m.get_weights())
+    return c
+
+def _check_init(init, data, clf, conditional, critic_sees, latent_dim, generator_widths, critic_widths) -> str:
+    "train_gan's check of the (generator, critic) it starts from; the critic_sees their critic implies."
+    if not (isinstance(init, (tuple, list)) and len(init) == 2 and all(isinstance(m, keras.Model) for m in init)):
+        raise ArgumentError.expected('init', 'a (generator, critic) pair of Keras models, e.g. zoo.load_gan(name)', type(init).__name__)
+    given = [n for n, v in (('latent_dim', latent_dim), ('generator_widths', generator_widths), ('critic_widths', critic_widths)) if v is not None]
+    if given: raise ArgumentError.expected(given[0], 'None: init= brings its networks', 'a value')
+    g, c = init
+    shape, gk = tuple(int(s) for s in g.output.shape[1:]), _generator_classes(g)
+    if shape != tuple(data.shape): raise ShapeError.expected('init', f"a generator of the data's images {tuple(data.shape)}", f"one of {shape}")
+    if tuple(c.inputs[0].shape[1:]) != shape: raise ShapeError.expected('init', f"a critic of the generator's images {shape}", f"one of {tuple(c.inputs[0].shape[1:])}")
+    want = clf.n_classes if (conditional and clf is not None) else None
+    if gk != want: raise ArgumentError.expected('init', f"a {'conditional generator of ' + str(want) + ' classes' if want else 'generator without a label input'} (conditional={conditional})", f"one with {gk or 'no'} label classes")
+    projection = len(c.inputs) == 2
+    if critic_sees == 'auto': return 'guide' if projection else 'all'
+    if (critic_sees == 'guide' and conditional) != projection:
+        raise ArgumentError.expected('critic_sees', f"{'guide' if projection else 'all'!r}: the critic of init= {'takes' if projection else 'takes no'} labels", repr(critic_sees))
+    return critic_sees
+
 def train_gan(data:ImageDataset,         # training images (their labels are not used: see critic_sees)
               classifier=None,            # frozen Classifier (or Keras model / .keras path) to guide with; None: plain WGAN-GP
               *,
@@ -842,7 +866,8 @@ def train_gan(data:ImageDataset,         # training images (their labels are not
               gallery_threshold:float=0.0, # EpochGallery threshold
               oracle=None,                # EpochGallery oracle: an independent classifier that also judges the gallery (see metrics.train_oracle)
               image_summaries:bool=True,  # TensorBoard image grids
-              verbose='auto'):            # Keras fit verbosity
+              verbose='auto',             # Keras fit verbosity
+              init=None):                 # start from trained networks: a (generator, critic) pair (e.g. zoo.load_gan(name)), copied; None: new ones from the widths above
     "Build and train a (classifier-guided) WGAN-GP with the epoch gallery, TensorBoard, checkpoints, a divergence guard and resume."
     if not isinstance(data, ImageDataset): raise ArgumentError.expected('data', 'an ImageDataset', type(data).__name__)
     if run_dir is not None: run_dir = check_run_folder(run_dir)    # before anything is built or written
@@ -852,6 +877,7 @@ def train_gan(data:ImageDataset,         # training images (their labels are not
     n_rep = strategy.num_replicas_in_sync
     if batch_size % n_rep: raise ArgumentError.expected('batch_size', f"a multiple of the {n_rep} replicas", batch_size)
     n_critic = check_int('n_critic', n_critic, 1)
+    if init is not None: critic_sees = _check_init(init, data, clf, conditional, critic_sees, latent_dim, generator_widths, critic_widths)
     data, sees, fresh_real, per_step = _critic_data(data, clf, target, conditional, critic_sees, batch_size, n_critic, fresh_real)
     if oracle is not None and (clf is None or (np.ndim(gallery_seeds) == 0 and gallery_seeds == 0)):
         raise ArgumentError.expected('oracle', 'None when there is no gallery for it to judge (no classifier, or gallery_seeds=0)', 'an oracle')
@@ -862,8 +888,10 @@ def train_gan(data:ImageDataset,         # training images (their labels are not
     set_seed(seed)
     with strategy.scope():
         n_classes = clf.n_classes if (clf is not None and conditional) else None
-        g = build_generator(data.shape, latent_dim, n_classes=n_classes, widths=generator_widths)
-        c = build_critic(data.shape, widths=critic_widths, n_classes=n_classes if sees == 'guide' else None)   # projection critic: conditional
+        if init is None:
+            g = build_generator(data.shape, latent_dim, n_classes=n_classes, widths=generator_widths)
+            c = build_critic(data.shape, widths=critic_widths, n_classes=n_classes if sees == 'guide' else None)   # projection critic: conditional
+        else: g, c = (_copy_model(m) for m in init)   # inside the strategy's scope; the caller's models stay as they were
         gan = WGANGP(g, c, classifier=clf, target=target, conditional=conditional, guidance_weight=guidance_weight,
                      guidance_mode=guidance_mode, guidance_cap=guidance_cap, guidance_augment=guidance_augment,
                      guidance_warmup=guidance_warmup, guidance_ramp=guidance_ramp, gp_weight=gp_weight, gp_every=gp_every,
@@ -878,7 +906,7 @@ def train_gan(data:ImageDataset,         # training images (their labels are not
                   guidance_augment=gan.guidance_augment is not None and (gan.guidance_augment or True), guidance_warmup=gan.guidance_warmup,
                   guidance_ramp=gan.guidance_ramp, gp_weight=gan.gp_weight, gp_every=gan.gp_every, fresh_real=gan.fresh_real,
                   ema_beta=gan.ema_beta, learning_rate=lr, generator_learning_rate=generator_learning_rate, strategy=type(strategy).__name__,
-                  replicas=n_rep, critic_sees=sees, **_gallery_config(gallery))
+                  replicas=n_rep, critic_sees=sees, init=None if init is None else [m.name for m in init], **_gallery_config(gallery))
     ds = data.to_tf(per_step, shuffle=True, seed=seed, labels=gan.critic_classes is not None, drop_remainder=True)   # fresh_real: n_critic minibatches a step
     hist = fit_run(gan, ds, epochs=epochs, run_dir=run_dir, config=config, resume=resume, resume_keys=_RESUME_KEYS, what='GAN', callbacks=callbacks,
                    observers=_observers(run_dir, gallery, image_summaries), keep_backup=True, verbose=verbose)   # kept: more epochs continue the run
