@@ -11,9 +11,9 @@ import numpy as np
 from .core import *
 
 # %% auto #0
-__all__ = ['DEMO', 'load_data', 'Run', 'is_chief', 'step_train_classifier', 'step_train_oracle', 'step_train_gan',
-           'step_train_vae', 'pairs_arg', 'step_frontier', 'step_explain', 'step_generate', 'step_report', 'cmd_demo',
-           'build_parser', 'main']
+__all__ = ['DEMO', 'ZOO_DEMO', 'ZOO_FINETUNE', 'load_data', 'Run', 'is_chief', 'step_train_classifier', 'step_train_oracle',
+           'step_train_gan', 'step_train_vae', 'pairs_arg', 'step_frontier', 'step_explain', 'step_generate',
+           'step_report', 'cmd_demo', 'step_zoo_classifier', 'step_zoo_oracle', 'step_zoo_vae', 'build_parser', 'main']
 
 # %% ../nbs/50_cli.ipynb #8a68fbae
 def load_data(data:str,            # 'trains', 'fashion-mnist' or a folder of class sub-folders
@@ -229,7 +229,7 @@ def step_train_gan(a, run:Run) -> dict:
     cpath = _classifier_path(a, run)
     train, _ = _data(a, run)
     from synthview.classifier import load_classifier
-    from synthview.callbacks import train_gan
+    from synthview.gan import train_gan
     clf, oracle = load_classifier(cpath), _oracle(a, run)
     target = _classes_arg(a.target, clf.class_names, '--target')
     conditional = not a.unconditional
@@ -238,14 +238,21 @@ def step_train_gan(a, run:Run) -> dict:
     keys = ('target', 'unconditional', 'gan_epochs', 'gan_batch_size', 'gan_latent_dim', 'generator_widths', 'critic_widths', 'n_critic',
             'guidance_weight', 'guidance_mode', 'gan_learning_rate', 'generator_learning_rate', 'gallery_seeds', 'strategy')
     if oracle is not None and not a.gallery_seeds: oracle = None       # no gallery: nothing for it to judge
-    with run.step('gan', dict(_settings(a, keys), oracle=None if oracle is None else oracle.name)) as rec:
+    init = getattr(a, 'gan_init', None)                                # a zoo entry to start from (the demo's fine-tune)
+    if init is not None:
+        from synthview import zoo
+        if not conditional: raise ArgumentError.expected('--unconditional', f"no flag: the zoo's {init!r} is conditional", '--unconditional')
+        print(f"GAN: a short guided fine-tune of the zoo's pretrained {init!r} (generator and critic), {a.gan_epochs} epochs")
+    with run.step('gan', dict(_settings(a, keys), oracle=None if oracle is None else oracle.name, zoo=init)) as rec:
         gan, hist = train_gan(train, clf, target=target if (not conditional or len(target) < clf.n_classes) else None, conditional=conditional,
                               epochs=check_int('--epochs', a.gan_epochs, 1), batch_size=check_int('--batch-size', a.gan_batch_size, 1),
-                              run_dir=d, resume=a.resume, seed=run.config['data']['seed'], latent_dim=a.gan_latent_dim,
-                              generator_widths=_widths_arg(a.generator_widths, '--generator-widths'), critic_widths=_widths_arg(a.critic_widths, '--critic-widths'),
+                              run_dir=d, resume=a.resume, seed=run.config['data']['seed'], latent_dim=None if init else a.gan_latent_dim,
+                              generator_widths=None if init else _widths_arg(a.generator_widths, '--generator-widths'),
+                              critic_widths=None if init else _widths_arg(a.critic_widths, '--critic-widths'),
                               n_critic=check_int('--n-critic', a.n_critic, 1), guidance_weight=a.guidance_weight, guidance_mode=getattr(a, 'guidance_mode', 'balanced'), learning_rate=a.gan_learning_rate,
                               generator_learning_rate=getattr(a, 'generator_learning_rate', None),
-                              gallery_seeds=a.gallery_seeds, oracle=oracle, strategy=_strategy(a), verbose=_verbose(a))
+                              gallery_seeds=a.gallery_seeds, oracle=oracle, strategy=_strategy(a), verbose=_verbose(a),
+                              init=None if init is None else zoo.load_gan(init))
         last = {k: float(v[-1]) for k, v in hist.items()} if hist else {}
         rec['last_epoch'] = last
     g = gan.gallery
@@ -463,28 +470,130 @@ DEMO = dict(data_defaults=dict(data='trains', n=4000, size=38),
             vae_epochs=6, vae_batch_size=64, vae_latent_dim=16, beta=1.0, vae_widths='16,32,32', hidden=64,
             n_explain=24, frontier_model='auto', pairs='auto', max_pairs=2, n_paths=16, map_resolution=32, n_counterfactuals=2,
             source='gan', n_per_class=40, total=None, classes=None, min_confidence=0.5, spread=1.0, frontier_pairs='auto', n_frontier=8,
-            frontier_source='auto', npz=False, tfrecord=False, generate_batch_size=128, no_metrics=False)
+            frontier_source='auto', npz=False, tfrecord=False, generate_batch_size=128, no_metrics=False, train=False, gan_init=None)
 
 def _fresh_out(base:str) -> str:
     p, i = Path(base), 1
     while p.exists(): i += 1; p = Path(f"{base}-{i}")
     return str(p)
 
+def _demo_steps(a, run:Run) -> tuple:
+    "The demo's steps: from the zoo's pretrained models for --data (the default), or everything trained from scratch (--train)."
+    if a.oracle_epochs is None: a.oracle_epochs = a.classifier_epochs
+    if a.train:
+        return (step_train_classifier,) + (() if a.no_oracle else (step_train_oracle,)) + (step_train_gan, step_train_vae, step_frontier, step_explain, step_generate, step_report)
+    data = a.data or (run.config.get('data') or {}).get('data') or 'trains'
+    if data not in ZOO_DEMO:
+        raise ArgumentError.expected('--data', f"{' or '.join(map(repr, ZOO_DEMO))}: the data the zoo has pretrained models of (add --train to train everything on other data)", repr(data))
+    z = ZOO_DEMO[data]
+    a.data_defaults = z['data_defaults']
+    run.config['zoo'] = {role: z[role] for role in ('classifier', 'oracle', 'gan', 'vae') if z[role] and not (role == 'oracle' and a.no_oracle)}
+    if z['gan']:                 # a short guided fine-tune of the pretrained pair: the epoch gallery shows real steps
+        a.gan_init = z['gan']
+        for k, v in ZOO_FINETUNE.items():
+            if getattr(a, k) == DEMO[k]: setattr(a, k, v)        # the --train demo's settings, unless given, become the entry's recipe
+    else:
+        print(f"demo: the zoo has no pretrained {data} generator yet, so the GAN's epoch gallery (Experiment 1) is left out and the synthetic "
+              "dataset comes from the VAE; 'synthview demo --train' trains a (small) GAN from scratch")
+        if a.source == DEMO['source']: a.source = None
+    return (step_zoo_classifier,) + (() if a.no_oracle else (step_zoo_oracle,)) + ((step_train_gan,) if z['gan'] else ()) + (
+        step_zoo_vae, step_frontier, step_explain, step_generate, step_report)
+
 def cmd_demo(a):
-    "The main job: data -> classifier -> oracle -> guided GAN with its gallery -> VAE -> frontiers -> synthetic dataset -> report.html."
+    "The main job: classifier, oracle and VAE from the zoo (or trained: --train) -> guided GAN with its gallery -> frontiers -> gradient baselines -> synthetic dataset -> report.html."
     t0 = time.perf_counter()
     if a.out is None: a.out = _fresh_out('runs/demo')
     run = Run(a.out)
     print(f"synthview demo: run folder {run.path}", flush=True)
-    if a.oracle_epochs is None: a.oracle_epochs = a.classifier_epochs
     if a.no_oracle: print("demo: --no-oracle: no independent oracle; the GAN's acceptance and the dataset's hit rate will be the classifier's own verdict, which a guided generator can fool")
-    steps = (step_train_classifier,) + (() if a.no_oracle else (step_train_oracle,)) + (step_train_gan, step_train_vae, step_frontier, step_explain, step_generate, step_report)
-    for step in steps:
+    for step in _demo_steps(a, run):
         if not a.quiet: print(f"--- {step.__name__.replace('step_', '').replace('_', ' ')} ---", flush=True)
         step(a, run)
     run.config['demo_seconds'] = round(time.perf_counter() - t0, 1)
     run.save()
     print(f"demo finished in {run.config['demo_seconds']:.0f} s: open {run.path/EXPERIMENT_FILES.report}")
+
+# %% ../nbs/50_cli.ipynb #55a22919
+ZOO_DEMO = {   # the zoo entries the demo uses per dataset (None: the zoo has none yet), the data it makes, and its GAN settings
+    'trains': dict(classifier='trains-classifier', oracle='trains-oracle', gan=None, vae='trains-vae',
+                   data_defaults=dict(data='trains', n=1500, size=76)),
+    'fashion-mnist': dict(classifier='fashion-mnist-classifier', oracle='fashion-mnist-oracle', gan='fashion-mnist-conditional-gan',
+                          vae='fashion-mnist-vae', data_defaults=dict(data='fashion-mnist', n=1280, size=None)),
+}
+ZOO_FINETUNE = dict(gan_epochs=3, gan_batch_size=64, n_critic=2, guidance_weight=3.0, gan_learning_rate=3e-4, generator_learning_rate=1e-4)   # train_gan's recipe (the entries' own)
+
+def _zoo_copy(name:str, dest:Path) -> Path:
+    "The zoo entry's checked file, copied atomically to dest (where the training step would have written its model)."
+    from synthview import zoo
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    src = zoo.path(name)
+    side = src.with_name(src.name + '.json')               # a classifier's sidecar: class names, input range and size
+    if side.is_file():
+        with atomic_path(dest.with_name(dest.name + '.json')) as tmp: shutil.copyfile(side, tmp)
+    with atomic_path(dest, suffix='.tmp.keras') as tmp: shutil.copyfile(src, tmp)
+    return dest
+
+def _zoo_card(name:str) -> dict:
+    "What the report shows of an entry: its name, what it is, its card's headline figures and where the card is."
+    from synthview import zoo
+    c = zoo.card(name)
+    keep = ('test_accuracy', 'agreement_with_guide_on_test', 'test_neg_elbo', 'test_reconstruction_l1', 'guide_accuracy_on_reconstructions',
+            'oracle_accuracy_on_reconstructions', 'guide_hit_rate', 'oracle_agreement', 'fooling_gap', 'fd_class', 'fd_class_floor', 'fd_all', 'fd_all_floor')
+    return dict(entry=name, about=zoo.ENTRIES[name]['about'], figures={k: v for k, v in c.get('figures', {}).items() if k in keep},
+                card=str(zoo.models_dir()/name/'card.json'), trained_by=c.get('trained_by'), machine=c.get('machine'))
+
+def step_zoo_classifier(a, run:Run, role:str='classifier') -> dict:
+    "The zoo's pretrained classifier (or oracle) for the run's data, copied into classifier/ (oracle/) and measured on the run's test images as the training step would."
+    name = ZOO_DEMO[_data_settings(a, run)['data']][role]
+    d = run.path/(EXPERIMENT_FILES.classifier if role == 'classifier' else EXPERIMENT_FILES.oracle)
+    if _check_step(run, role, d/RUN_FILES.metrics, a): return json.loads((d/RUN_FILES.metrics).read_text())
+    train, test = _data(a, run)
+    from synthview.classifier import load_classifier, evaluate_classifier, plot_confusion, save_figure
+    from synthview import zoo
+    t0 = time.time()
+    clf = zoo.load(name)                                     # checked before anything is written
+    size = None if clf.input_size is None else tuple(clf.input_size)
+    if list(clf.class_names) != list(test.class_names) or size not in (None, tuple(test.shape[:2])):
+        raise DataError.expected(f"zoo entry {name!r}", f"a model of the run's data: classes {list(test.class_names)}, images {tuple(test.shape[:2])}",
+                                 f"classes {list(clf.class_names)}, images {size}")
+    with run.step(role, dict(zoo=name)):
+        _zoo_copy(name, d/RUN_FILES.classifier)
+        ev = evaluate_classifier(clf, test)
+        m = dict(test_accuracy=ev['accuracy'], per_class_accuracy=ev['per_class_accuracy'], confusion=ev['confusion'].tolist(), class_names=ev['class_names'],
+                 zoo=_zoo_card(name), train_seconds=0.0, load_seconds=round(time.time() - t0, 1), data=run.config['data']['data'],
+                 weights_sha256=_weights_sha256(clf.model))
+        if role == 'oracle':
+            from synthview.metrics import agreement_on_real
+            ag = agreement_on_real(load_classifier(_classifier_path(a, run)), clf, test)
+            m.update(agreement_on_real=ag['agreement'], classifier_accuracy=ag['guide_accuracy'], n_test=ag['n'], classifier=str(_classifier_path(a, run)))
+        else: save_figure(plot_confusion(ev['confusion'], ev['class_names'], title=f"test accuracy {ev['accuracy']:.3f}"), d/'confusion.png')
+        atomic_write_json(d/RUN_FILES.metrics, m)
+    what = f"{role} (zoo: {name})"
+    if role == 'oracle': print(f"{what}: test accuracy {m['test_accuracy']:.4f}; picks the classifier's class on {m['agreement_on_real']:.3f} of {m['n_test']} real test images")
+    else: print(f"{what}: test accuracy: {m['test_accuracy']:.4f} on {ev['n']} images (chance {1 / len(ev['class_names']):.3f})")
+    return m
+
+def step_zoo_oracle(a, run:Run) -> dict:
+    "The zoo's oracle for the run's data into oracle/ (see step_zoo_classifier)."
+    return step_zoo_classifier(a, run, role='oracle')
+
+def step_zoo_vae(a, run:Run) -> dict:
+    "The zoo's pretrained VAE for the run's data, copied into vae/ with its summary."
+    name = ZOO_DEMO[_data_settings(a, run)['data']]['vae']
+    d = run.path/EXPERIMENT_FILES.vae
+    if _check_step(run, 'vae', d/RUN_FILES.summary, a): return json.loads((d/RUN_FILES.summary).read_text())
+    train, test = _data(a, run)
+    from synthview import zoo
+    vae = zoo.load(name)
+    if tuple(vae.image_shape) != tuple(test.shape):
+        raise DataError.expected(f"zoo entry {name!r}", f"a VAE of the run's images {tuple(test.shape)}", f"one of {tuple(vae.image_shape)}")
+    with run.step('vae', dict(zoo=name)):
+        _zoo_copy(name, d/RUN_FILES.vae)
+        s = dict(neg_elbo_test=float(np.mean(vae.neg_elbo(to_canonical(test.images[:1000])))), latent_dim=vae.latent_dim, beta=vae.beta,
+                 zoo=_zoo_card(name), train_seconds=0.0)
+        atomic_write_json(d/RUN_FILES.summary, s)
+    print(f"VAE (zoo: {name}): -ELBO {s['neg_elbo_test']:.1f} nats per test image")
+    return s
 
 # %% ../nbs/50_cli.ipynb #f8623fce
 class _Parser(argparse.ArgumentParser):
@@ -522,18 +631,21 @@ def build_parser() -> argparse.ArgumentParser:
     p = _Parser(prog='synthview', description='See what an image classifier has learned by generating images and asking it about them.')
     sub = p.add_subparsers(dest='command', metavar='COMMAND', parser_class=_Parser)
 
-    d = sub.add_parser('demo', help='the main job on the procedural trains (no download): classifier, oracle, guided GAN and gallery, VAE, frontiers, synthetic dataset, report.html',
-                       description='Main job on the embedded default: makes procedural trains, trains the built-in classifier, an independent oracle, a classifier-guided '
-                                   'conditional WGAN-GP with its epoch gallery and a VAE, finds frontiers between the most confused classes, '
-                                   'generates a small labelled synthetic dataset and writes a self-contained report.html: about 4 minutes on a 2-core CPU.')
+    d = sub.add_parser('demo', help="the main job with the zoo's pretrained models (trains by default, no download): classifier, oracle, guided GAN and gallery, VAE, frontiers, synthetic dataset, report.html",
+                       description="Main job. By default on the zoo's pretrained models of --data (the procedural trains, made on the spot; or fashion-mnist): "
+                                   "the classifier, an independent oracle and a VAE, a short guided fine-tune of the pretrained conditional GAN with its epoch gallery "
+                                   "(where the zoo has one), frontiers between the most confused classes, gradient baselines, a small labelled synthetic "
+                                   "dataset and a self-contained report.html: under two minutes on a 2-core CPU. --train trains every model from scratch "
+                                   "instead (small networks: about 4 minutes on a 2-core CPU, on any --data).")
     _add_data(d); _add_run(d, None); _add_strategy(d)
     d.set_defaults(func=cmd_demo, **DEMO)
-    d.add_argument('--classifier-epochs', type=int, default=DEMO['classifier_epochs'], help='classifier training epochs')
+    d.add_argument('--train', action='store_true', help="train the classifier, oracle, GAN and VAE from scratch instead of taking the zoo's pretrained models")
+    d.add_argument('--classifier-epochs', type=int, default=DEMO['classifier_epochs'], help='classifier training epochs (--train)')
     d.add_argument('--oracle-epochs', type=int, default=None, help='oracle training epochs (default: --classifier-epochs)')
     d.add_argument('--oracle-width', type=int, default=DEMO['oracle_width'], help='channels of the oracle\'s stem (build_oracle width)')
     d.add_argument('--no-oracle', action='store_true', help='skip the oracle: hit rates and acceptances are then shown without an independent judge')
-    d.add_argument('--gan-epochs', type=int, default=DEMO['gan_epochs'], help='GAN training epochs')
-    d.add_argument('--vae-epochs', type=int, default=DEMO['vae_epochs'], help='VAE training epochs')
+    d.add_argument('--gan-epochs', type=int, default=DEMO['gan_epochs'], help=f"GAN training epochs (default: {DEMO['gan_epochs']} with --train, {ZOO_FINETUNE['gan_epochs']} of fine-tuning the zoo's GAN)")
+    d.add_argument('--vae-epochs', type=int, default=DEMO['vae_epochs'], help='VAE training epochs (--train)')
     d.add_argument('--n-per-class', type=int, default=DEMO['n_per_class'], help='synthetic images per class')
     d.add_argument('--min-confidence', type=float, default=DEMO['min_confidence'], help='keep a synthetic image when the classifier gives its class at least this probability')
 

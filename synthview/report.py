@@ -4,61 +4,14 @@
 
 # %% ../nbs/41_report.ipynb #63426228
 from __future__ import annotations
-import base64, dataclasses, datetime, html, io, json, math
+import base64, datetime, html, io, json, math
 from pathlib import Path
 import numpy as np
 from .core import *
-from .latent import Interpolation, Frontier, ClassMap, LatentPlane, Counterfactuals, Walk
+from .latent import load_analysis, save_analysis   # the analysis files are latent's (save_analysis: old code imported it from here)
 
 # %% auto #0
-__all__ = ['RESULT_TYPES', 'SECTIONS', 'save_analysis', 'load_analysis', 'png_data_uri', 'write_report']
-
-# %% ../nbs/41_report.ipynb #5e4d1b96
-RESULT_TYPES = {c.__name__: c for c in (Interpolation, Frontier, ClassMap, LatentPlane, Counterfactuals, Walk)}
-
-def _pack(obj, key, arrays):
-    "A JSON description of obj; its arrays go into `arrays` under keys derived from `key`."
-    if dataclasses.is_dataclass(obj) and type(obj).__name__ in RESULT_TYPES:
-        names = [f.name for f in dataclasses.fields(obj)]
-        extra = [k for k in vars(obj) if k not in names and not k.startswith('_')]
-        return {'type': type(obj).__name__, 'fields': {n: _pack(getattr(obj, n), f"{key}.{n}", arrays) for n in names},
-                'extra': {n: _pack(getattr(obj, n), f"{key}.{n}", arrays) for n in extra}}
-    if isinstance(obj, np.ndarray):
-        if obj.dtype == object: raise ArgumentError.expected(key, 'arrays of numbers or strings', 'an object array')
-        arrays[key] = obj; return {'array': key}
-    if isinstance(obj, (list, tuple)) and any(dataclasses.is_dataclass(o) or isinstance(o, np.ndarray) for o in obj):
-        return {'list': [_pack(o, f"{key}.{i}", arrays) for i, o in enumerate(obj)]}
-    if isinstance(obj, np.generic): obj = obj.item()
-    try: json.dumps(obj)
-    except TypeError: raise ArgumentError.expected(key, 'a latent result (dataclass), an array, a list of them or plain JSON values', type(obj).__name__) from None
-    return {'json': obj, 'tuple': isinstance(obj, tuple)}
-
-def _unpack(d, arrays):
-    if 'type' in d:
-        cls = RESULT_TYPES[check_choice('result type', d['type'], RESULT_TYPES)]
-        obj = cls(**{k: _unpack(v, arrays) for k, v in d['fields'].items()})
-        for k, v in d.get('extra', {}).items(): setattr(obj, k, _unpack(v, arrays))
-        return obj
-    if 'array' in d: return arrays[d['array']]
-    if 'list' in d: return [_unpack(v, arrays) for v in d['list']]
-    return tuple(d['json']) if d.get('tuple') else d['json']
-
-def save_analysis(path, **results) -> Path:
-    "Save latent-space results (dataclasses from `latent`, or lists of them) by name into one .npz, atomically."
-    arrays = {}
-    meta = {name: _pack(v, name, arrays) for name, v in results.items()}
-    return atomic_save_npz(path, __meta__=np.array(json.dumps(meta)), **arrays)
-
-def load_analysis(path) -> dict:
-    "The results saved by `save_analysis`, by name."
-    path = Path(path)
-    if not path.is_file(): raise DataError.expected('path', 'an .npz file written by save_analysis', repr(str(path)))
-    try:
-        with np.load(path, allow_pickle=False) as f:
-            arrays = {k: f[k] for k in f.files}
-        meta = json.loads(str(arrays.pop('__meta__')))
-    except Exception as e: raise DataError.expected(str(path), 'an .npz file written by save_analysis', f"{type(e).__name__}: {e}") from None
-    return {k: _unpack(v, arrays) for k, v in meta.items()}
+__all__ = ['SECTIONS', 'png_data_uri', 'write_report']
 
 # %% ../nbs/41_report.ipynb #86700755
 def _esc(s) -> str: return html.escape(str(s), quote=True)
@@ -121,13 +74,41 @@ def _gallery_oracle(g) -> str:
             + f"<p>At epoch {r['epoch']} (the dashed lines of the curve: the agreement per epoch):</p>"
             + _table(rows, ['class', 'acceptance', 'oracle agreement', 'fooling gap']))
 
+def _section_models(run):
+    "The zoo's pretrained models a run used (the demo's default), with their cards' headline figures and where each card is."
+    cfg = _read_json(run/EXPERIMENT_FILES.config) or {}
+    if not cfg.get('zoo'): return None
+    from synthview import zoo
+    files = dict(classifier=run/EXPERIMENT_FILES.classifier/RUN_FILES.metrics, oracle=run/EXPERIMENT_FILES.oracle/RUN_FILES.metrics,
+                 vae=run/EXPERIMENT_FILES.vae/RUN_FILES.summary)
+    rows = []
+    for role, name in cfg['zoo'].items():
+        if name not in zoo.ENTRIES: rows.append([role, name, 'not in this version of the zoo', '', '']); continue
+        try: c = zoo.card(name)
+        except SynthviewError: c = {}
+        here = _read_json(files[role]) if role in files else None
+        figs = ', '.join(f"{k} {_fmt(v)}" for k, v in c.get('figures', {}).items() if not isinstance(v, dict) and k in (
+            'test_accuracy', 'test_neg_elbo', 'test_reconstruction_l1', 'guide_accuracy_on_reconstructions', 'guide_hit_rate', 'oracle_agreement', 'fd_all', 'fd_all_floor'))
+        run_fig = '' if here is None else (f"test accuracy {_fmt(here['test_accuracy'])}" if 'test_accuracy' in here
+                                             else f"-ELBO {_fmt(here['neg_elbo_test'])}" if 'neg_elbo_test' in here else '')
+        card = zoo.models_dir()/name/'card.json'
+        rows.append([role, f"<code>{_esc(name)}</code>: {_esc(zoo.ENTRIES[name]['about'])}", _esc(figs), _esc(run_fig),
+                     f"<a href='{_esc(card.resolve().as_uri())}'>card.json</a>"])
+    head = "<tr>" + ''.join(f"<th>{h}</th>" for h in ('role', 'zoo entry', "its card's figures", 'on this run', 'card')) + "</tr>"
+    body = ''.join("<tr>" + ''.join(f"<td>{v}</td>" for v in r) + "</tr>" for r in rows)
+    return ("<p>This run started from pretrained models of synthview's zoo (<code>synthview.zoo</code>): each was trained by a script "
+            "of the repository, and its card says with what data, recipe, budget and machine, and how good it is; the right-hand "
+            "figures were measured again on this run's own test images.</p>" + f"<table>{head}{body}</table>")
+
 def _section_classifier(run):
     from synthview.classifier import plot_confusion
     m = _read_json(run/EXPERIMENT_FILES.classifier/RUN_FILES.metrics)
     if m is None: return None
     cm = np.asarray(m['confusion'])
+    how = (f"pretrained: the zoo's <code>{_esc(m['zoo']['entry'])}</code> (see The models)" if m.get('zoo')
+           else f"{m.get('epochs', '?')} epochs, {m.get('train_seconds', '?')} s")
     out = [f"<p>Test accuracy <b>{m['test_accuracy']:.3f}</b> on {int(cm.sum()):,} held-out images "
-           f"(chance {1 / len(m['class_names']):.3f}); {m.get('epochs', '?')} epochs, {m.get('train_seconds', '?')} s.</p>",
+           f"(chance {1 / len(m['class_names']):.3f}); {how}.</p>",
            _table([[k, v] for k, v in m['per_class_accuracy'].items()], ['class', 'accuracy']),
            _img(plot_confusion(cm, m['class_names'], title='confusion (rows: true class)'), 'confusion matrix')]
     return '\n'.join(out)
@@ -279,7 +260,8 @@ table{border-collapse:collapse;margin:.8em 0;font-size:.9em}td,th{border:1px sol
 th{background:#f3f3f3}img.fig{max-width:100%;display:block;margin:.6em 0}img.pic{image-rendering:pixelated;width:min(100%,960px);display:block}
 pre{background:#f7f7f7;padding:.6em;overflow-x:auto;font-size:.8em}.warn{color:#a33}nav a{margin-right:1em}code{background:#f3f3f3;padding:0 .2em}'''
 
-SECTIONS = (('classifier', 'The classifier', _section_classifier),
+SECTIONS = (('models', 'The models', _section_models),
+            ('classifier', 'The classifier', _section_classifier),
             ('gan', 'Experiment 1: the classifier-guided GAN and its epoch gallery', _section_gan),
             ('latent', 'Experiment 2: asking the classifier about a latent space', _section_latent),
             ('attribution', 'Gradient baselines', _section_attribution),
