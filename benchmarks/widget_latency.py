@@ -30,7 +30,8 @@ import keras
 from synthview.data import FASHION_MNIST_CLASSES
 from synthview.classifier import Classifier, build_classifier, train_classifier
 from synthview.vae import build_vae, train_vae
-from synthview.widgets import LatentInterpolator, interpolate_at
+from synthview.widgets import LatentInterpolator
+from synthview.latent import interpolate_at
 
 keras.utils.set_random_seed(a.seed)
 if a.train_epochs:

@@ -10,12 +10,12 @@ import ipywidgets as W
 from .core import *
 from .data import ImageDataset
 from .latent import (INTERPOLATIONS, Interpolation, Frontier, ClassMap, LatentPlane, latent_probe, latent_path, interpolate,
-                              find_frontier, frontier_from_data, class_map, plane_pca, plot_interpolation, plot_class_map)
+                              find_frontier, frontier_from_data, class_map, plane_pca, plot_interpolation, plot_class_map,
+                              decode_classify, interpolate_at, decided_classes, _code)
 from .gallery import Gallery, load_gallery, plot_acceptance
 
 # %% auto #0
-__all__ = ['to_png', 'decode_classify', 'interpolate_at', 'LatentInterpolator', 'FrontierExplorer', 'EpochGalleryViewer',
-           'ClassMapExplorer']
+__all__ = ['to_png', 'LatentInterpolator', 'FrontierExplorer', 'EpochGalleryViewer', 'ClassMapExplorer']
 
 # %% ../nbs/40_widgets.ipynb #6ca9985a
 def to_png(image,          # one image (H, W, C) or (H, W): canonical float in [-1, 1], or uint8
@@ -235,39 +235,6 @@ class _View:
 
     def _repr_mimebundle_(self, **kwargs): return _bundle(self.widget)
 
-# %% ../nbs/40_widgets.ipynb #1c4d1dc6
-def _code(z, d:int, name:str) -> np.ndarray:
-    "One latent code (d,) as float32, checked."
-    z = np.asarray(z.numpy() if hasattr(z, 'numpy') else z)
-    if z.dtype == object or not np.issubdtype(z.dtype, np.number) or z.shape != (d,): raise ShapeError.expected(name, f"one latent code ({d},)", z)
-    if not np.isfinite(z).all(): raise RangeError.expected(name, 'finite values', 'NaN or infinite values')
-    return z.astype(np.float32)
-
-# %% ../nbs/40_widgets.ipynb #15bc9e65
-def decode_classify(decoder,      # a Decoder (latent_dim, decode), or a LatentProbe
-                    classifier,   # a Classifier (None with a LatentProbe)
-                    z):           # latent codes (N, d) or one (d,)
-    "Decoded canonical images (N, H, W, C) and the classifier's probabilities (N, K) of latent codes, in one compiled call."
-    probe = latent_probe(decoder, classifier)
-    x, lp = probe.evaluate(z, images=True)
-    return x, np.exp(lp)
-
-def interpolate_at(decoder,        # a Decoder, or a LatentProbe
-                   classifier,     # a Classifier (None with a LatentProbe)
-                   z0,             # start code (d,)
-                   z1,             # end code (d,)
-                   t,              # fractions along the path: a number or (T,)
-                   method:str='linear') -> Interpolation: # 'linear' or 'slerp'
-    "The path z0 -> z1 at the fractions t, decoded and classified: `interpolate` at any points, e.g. a slider's one."
-    probe = latent_probe(decoder, classifier)
-    method, d = check_choice('method', method, INTERPOLATIONS), probe.latent_dim
-    ends = [_code(z0, d, 'z0'), _code(z1, d, 'z1')]
-    t = np.atleast_1d(np.asarray(t, np.float64))
-    if t.ndim != 1 or not np.isfinite(t).all(): raise RangeError.expected('t', 'finite fractions (T,)', t)
-    z = latent_path(ends[0], ends[1], t, method)
-    x, p = decode_classify(probe, None, z)
-    return Interpolation(t, z, x, p, probe.class_names, method)
-
 # %% ../nbs/40_widgets.ipynb #16d69311
 class LatentInterpolator(_View):
     "A slider along the latent path between two endpoints: the decoded image and the classifier's probabilities, live, with the 50/50 point."
@@ -456,7 +423,7 @@ def _prior_pairs(probe, a:int, b:int, n_pairs:int, seed, n_prior:int=4096):
     "n_pairs random pairs (z_a, z_b) of prior draws the classifier assigns to class a and to class b."
     R = rng(seed)
     z = R.standard_normal((n_prior, probe.latent_dim)).astype(np.float32)
-    pred = probe.evaluate(z)[1].argmax(1)
+    pred = decided_classes(probe, None, z)
     za, zb = z[pred == a], z[pred == b]
     if not len(za) or not len(zb):
         names = probe.class_names
