@@ -19,8 +19,8 @@ __all__ = ['INTERPOLATIONS', 'FRONTIER_STATUS', 'WALK_DIRECTIONS', 'CF_ON', 'RES
            'decode_classify', 'decided_classes', 'pool_codes_by_class', 'latent_path', 'Interpolation', 'interpolate',
            'plot_interpolation', 'interpolate_at', 'Frontier', 'find_frontier', 'frontier_from_data', 'plot_frontier',
            'class_centroids', 'prior_centroids', 'Walk', 'walk_to_boundary', 'plot_walk', 'LatentPlane',
-           'plane_through', 'plane_pca', 'ClassMap', 'class_map', 'plot_class_map', 'Counterfactuals', 'counterfactual',
-           'plot_counterfactual', 'OptimizedCounterfactuals', 'optimize_counterfactuals',
+           'plane_through', 'plane_pca', 'ClassMap', 'class_map', 'class_colours', 'plot_class_map', 'Counterfactuals',
+           'counterfactual', 'plot_counterfactual', 'OptimizedCounterfactuals', 'optimize_counterfactuals',
            'plot_optimized_counterfactuals', 'save_analysis', 'load_analysis', 'confused_pairs', 'LatentAnalysis',
            'analyse_latent']
 
@@ -796,6 +796,12 @@ def class_map(decoder,                  # a Decoder
     return ClassMap(plane, u, v, p, p.argmax(2), p.max(2), ent, tu, tv, th, probe.class_names)
 
 # %% ../nbs/20_latent.ipynb #d2c5d7c5
+def class_colours(n_classes:int) -> np.ndarray:
+    "The RGB colour (K, 3) of each class in class maps (matplotlib's tab10, tab20 above ten classes): plot_class_map's and the widgets'."
+    import matplotlib
+    K = check_int('n_classes', n_classes, 1)
+    return matplotlib.colormaps['tab10' if K <= 10 else 'tab20'](np.arange(K) % 20)[:, :3]
+
 def plot_class_map(cmap:ClassMap,        # from class_map
                    thumbnails:bool=True, # show the decoded thumbnails beside the map
                    title:str|None=None):
@@ -803,7 +809,7 @@ def plot_class_map(cmap:ClassMap,        # from class_map
     import matplotlib.pyplot as plt
     from matplotlib.patches import Patch
     K = cmap.probs.shape[2]
-    colors = plt.get_cmap('tab10' if K <= 10 else 'tab20')(np.arange(K) % 20)[:, :3]
+    colors = class_colours(K)
     conf = np.clip((cmap.max_prob - 1 / K) / (1 - 1 / K), 0, 1)[..., None]
     rgb = 1 - conf * (1 - colors[cmap.predicted]) * 0.85
     show_th = thumbnails and cmap.thumbnails.shape[0] > 0

@@ -11,7 +11,7 @@ from .core import *
 from .data import ImageDataset
 from .latent import (INTERPOLATIONS, Interpolation, Frontier, ClassMap, LatentPlane, latent_probe, latent_path, interpolate,
                               find_frontier, frontier_from_data, class_map, plane_pca, plot_interpolation, plot_class_map,
-                              decode_classify, interpolate_at, decided_classes, _code)
+                              decode_classify, interpolate_at, decided_classes, class_colours, _code)
 from .gallery import Gallery, load_gallery, plot_acceptance
 
 # %% auto #0
@@ -685,8 +685,7 @@ class ClassMapExplorer(_View):
         if G:
             gu, gv = np.linspace(u0, u1, G), np.linspace(v1, v0, G)           # rows from the top: v decreasing
             K = self.cmap.probs.shape[2]
-            import matplotlib
-            colors = matplotlib.colormaps['tab10' if K <= 10 else 'tab20'](np.arange(K) % 20)[:, :3]   # plot_class_map's colours
+            colors = class_colours(K)                                         # plot_class_map's colours
             for v in gv:
                 row = []
                 for u in gu:
