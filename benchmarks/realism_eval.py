@@ -11,6 +11,7 @@ import argparse, json, platform, shlex, time
 from pathlib import Path
 import numpy as np
 import keras
+from synthview.core import RUN_FILES
 from synthview.data import load_fashion_mnist
 from synthview.classifier import load_classifier
 from synthview.gan import build_generator, build_critic, WGANGP
@@ -36,7 +37,7 @@ keep = ('guidance_weight', 'guidance_mode', 'guidance_cap', 'guidance_augment', 
         'n_critic', 'fresh_real', 'ema_beta', 'conditional')
 kw = {k: cfg[k] for k in keep if k in cfg}
 gan = WGANGP(g, c, classifier=guide, target=None if cfg['conditional'] else tgt, seed=cfg['seed'], **kw)
-gan.compile(); gan.load_weights(run/'gan.weights.h5')
+gan.compile(); gan.load_weights(RUN_FILES.path(run, 'gan_weights'))
 use_ema = a.ema == 'true'
 x = gan.decoder(tgt if cfg['conditional'] else None, ema=use_ema if gan.generator_ema is not None else None).generate(np.arange(10**6, 10**6 + a.n_eval))
 r = oracle_report(guide, oracle, x, test, labels=tgt, per_class=False)

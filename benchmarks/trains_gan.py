@@ -25,7 +25,7 @@ import keras
 from PIL import Image
 from _results import write_line
 from synthview import zoo
-from synthview.core import image_grid
+from synthview.core import image_grid, RUN_FILES
 from synthview.trains import make_trains, TRAIN_CLASSES
 from synthview.gan import build_generator, build_critic, guide_subset, WGANGP
 from synthview.metrics import oracle_report
@@ -105,8 +105,8 @@ def rebuild():
     keep = ('guidance_weight', 'guidance_mode', 'guidance_cap', 'guidance_augment', 'guidance_warmup', 'guidance_ramp', 'gp_weight',
             'gp_every', 'n_critic', 'fresh_real', 'ema_beta', 'conditional')
     gan = WGANGP(g, c, classifier=guide, seed=cfg['seed'], **{k: cfg[k] for k in keep if k in cfg})
-    w = run_dir/'gan.weights.h5'
-    w = w if w.is_file() else run_dir/'checkpoints'/'last_good.weights.h5'   # a run stopped early: its last good epoch
+    w = RUN_FILES.path(run_dir, 'gan_weights')
+    w = w if w.is_file() else RUN_FILES.path(run_dir, 'checkpoints')/'last_good.weights.h5'   # a run stopped early: its last good epoch
     gan.compile(); gan.load_weights(w)
     info = dict(config=cfg, stopped_early=True, weights=str(w))
     if w.parent.name == 'checkpoints':        # the epoch of those weights, and the real images seen by then

@@ -13,7 +13,7 @@ import argparse, hashlib, json, shlex, sys
 from pathlib import Path
 import numpy as np
 from synthview import zoo
-from synthview.core import atomic_write_json, atomic_path
+from synthview.core import atomic_write_json, atomic_path, RUN_FILES
 from synthview.gan import build_generator, build_critic, WGANGP
 
 p = argparse.ArgumentParser()
@@ -31,7 +31,7 @@ c = build_critic(shape, widths=cfg['critic_widths'], n_classes=k if cfg.get('cri
 keep = ('guidance_weight', 'guidance_mode', 'guidance_cap', 'guidance_augment', 'guidance_warmup', 'guidance_ramp', 'gp_weight', 'gp_every',
         'n_critic', 'fresh_real', 'ema_beta', 'conditional')
 gan = WGANGP(g, c, classifier=guide, target=None if cfg['conditional'] else cfg['target'], seed=cfg['seed'], **{x: cfg[x] for x in keep if x in cfg})
-gan.compile(); gan.load_weights(run/'gan.weights.h5')
+gan.compile(); gan.load_weights(RUN_FILES.path(run, 'gan_weights'))
 entry = zoo.load(a.name).generator
 same = len(entry.weights) == len(gan.shown_generator().weights) and all(
     np.array_equal(np.asarray(u), np.asarray(v)) for u, v in zip(entry.weights, gan.shown_generator().weights))

@@ -814,6 +814,12 @@ def _copy_model(m:keras.Model) -> keras.Model:
     c.set_weights(m.get_weights())
     return c
 
+def _networks(shape, latent_dim, n_classes, sees, generator_widths, critic_widths, init) -> tuple:
+    "train_gan's generator and critic (call inside the strategy's scope): copies of init's, else new ones (a projection critic when the critic sees the guide's labels)."
+    if init is not None: return tuple(_copy_model(m) for m in init)     # the caller's models stay as they were
+    return (build_generator(shape, latent_dim, n_classes=n_classes, widths=generator_widths),
+            build_critic(shape, widths=critic_widths, n_classes=n_classes if sees == 'guide' else None))
+
 def _check_init(init, data, clf, conditional, critic_sees, latent_dim, generator_widths, critic_widths) -> str:
     "train_gan's check of the (generator, critic) it starts from; the critic_sees their critic implies."
     if not (isinstance(init, (tuple, list)) and len(init) == 2 and all(isinstance(m, keras.Model) for m in init)):
@@ -888,10 +894,7 @@ def train_gan(data:ImageDataset,         # training images (their labels are not
     set_seed(seed)
     with strategy.scope():
         n_classes = clf.n_classes if (clf is not None and conditional) else None
-        if init is None:
-            g = build_generator(data.shape, latent_dim, n_classes=n_classes, widths=generator_widths)
-            c = build_critic(data.shape, widths=critic_widths, n_classes=n_classes if sees == 'guide' else None)   # projection critic: conditional
-        else: g, c = (_copy_model(m) for m in init)   # inside the strategy's scope; the caller's models stay as they were
+        g, c = _networks(data.shape, latent_dim, n_classes, sees, generator_widths, critic_widths, init)
         gan = WGANGP(g, c, classifier=clf, target=target, conditional=conditional, guidance_weight=guidance_weight,
                      guidance_mode=guidance_mode, guidance_cap=guidance_cap, guidance_augment=guidance_augment,
                      guidance_warmup=guidance_warmup, guidance_ramp=guidance_ramp, gp_weight=gp_weight, gp_every=gp_every,
