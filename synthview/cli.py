@@ -632,7 +632,7 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest='command', metavar='COMMAND', parser_class=_Parser)
 
     d = sub.add_parser('demo', help="the main job with the zoo's pretrained models (trains by default, no download): classifier, oracle, guided GAN and gallery, VAE, frontiers, synthetic dataset, report.html",
-                       description="Main job. By default on the zoo's pretrained models of --data (the procedural trains, made on the spot; or fashion-mnist): "
+                       description="Main job on the procedural trains (made on the spot; --data fashion-mnist for Fashion-MNIST), from the zoo's pretrained models: "
                                    "the classifier, an independent oracle and a VAE, a short guided fine-tune of the pretrained conditional GAN with its epoch gallery "
                                    "(where the zoo has one), frontiers between the most confused classes, gradient baselines, a small labelled synthetic "
                                    "dataset and a self-contained report.html: under two minutes on a 2-core CPU. --train trains every model from scratch "
