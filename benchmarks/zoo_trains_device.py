@@ -1,4 +1,4 @@
-"""The trains classifiers and oracle of the zoo, trained on an accelerator (or, slowly, on a CPU).
+"""The trains classifiers, oracle, VAE and conditional guided WGAN-GP of the zoo, trained on an accelerator (or, slowly, on a CPU).
 
 Two steps, because the lent accelerator (an NVIDIA H200) has no TensorFlow, and TensorFlow with its CUDA libraries is far
 larger than what may travel there; Keras 3 itself is backend-neutral, so the same `.keras` models train there under
@@ -18,11 +18,36 @@ schedule then runs to 0 over exactly those epochs.
    names) for each classifier and the oracle, a `VAE` from the encoder and decoder; benchmarks/zoo_build.py then makes
    the zoo entries from them.
 
+The GAN (`gan76`; `gan76s` is a tiny one to try the path on a CPU): synthview's `WGANGP.train_step` is TensorFlow, so
+`train` runs a JAX port of it, benchmarks/gan_jax.py (train_gan's recipe: conditional on the three types, projection
+critic on the guide's labels of the real trains, 2 critic steps per generator step each on a fresh real minibatch,
+gradient penalty 10, Adams 3e-4 / 1e-4 (0.5, 0.9), guidance balanced at 3 x the critic's image gradient, capped at
+p >= 0.9, through random augmentations, after a 200-step warm-up, an EMA of the generator; checked against synthview's
+own step by `python benchmarks/gan_jax.py equivalence`). `init` builds the generator and critic with synthview's
+`build_generator` / `build_critic` and copies the zoo's trains-classifier (the guide) and trains-oracle next to them;
+`train` trains for its budget (--gan-batch-size, --steps-per-call), writes GAN_generator.keras, GAN_generator_ema.keras
+and GAN_critic.keras every --checkpoint-every seconds and at the end (a run cut at the device's limit keeps its last
+state), then judges 300 fresh seeds per type (the guide's hit rate at p >= 0.9, the oracle's agreement) and writes
+the JSON line and 16 samples per type; `wrap` makes a train_gan-style run folder OUT/GAN_run (config.json,
+gan.weights.h5 of a WGANGP holding the trained networks, generator.keras: the EMA one from 10,000 generator steps on,
+as train_gan chooses) and a grid per type, for benchmarks/zoo_build.py --kind generator and benchmarks/zoo_critic.py.
+
 Usage:
     python benchmarks/zoo_trains_device.py init --out .devin/init
     KERAS_BACKEND=jax python benchmarks/zoo_trains_device.py train --init .devin/init --out $OUT --n 250000 \
         --budgets clf76=100,clf76w=100,oracle76=120,clf38=50
     python benchmarks/zoo_trains_device.py wrap --out runs/zoo_trains_device   # after copying the device's files there
+  the GAN (about 10 minutes on the H200: ~1 min of trains on its 16 cores, 480 s of training including compilation,
+  the evaluation; carry .whl (the wheels of keras, namex and optree) and .devin/gan (17 MB)):
+    python benchmarks/zoo_trains_device.py init --models gan76 --init .devin/gan
+    pip install --no-deps .whl/*.whl && KERAS_BACKEND=jax python benchmarks/zoo_trains_device.py train --init .devin/gan \
+        --out $OUT --n 250000 --test 0 --budgets gan76=480 --gan-batch-size 64 --steps-per-call 20 --checkpoint-every 120
+    python benchmarks/zoo_trains_device.py wrap --models gan76 --out runs/zoo_trains_device   # the device's files copied there
+  the tiny GAN on this CPU (the path end to end; its images are fog):
+    python benchmarks/zoo_trains_device.py init --models gan76s
+    KERAS_BACKEND=jax python benchmarks/zoo_trains_device.py train --init .devin/init --out .devin/tiny --n 3000 --test 0 \
+        --budgets gan76s=120 --gan-batch-size 32 --steps-per-call 5 --checkpoint-every 60 --workers 2
+    python benchmarks/zoo_trains_device.py wrap --models gan76s --out .devin/tiny
 """
 import argparse, json, math, os, platform, sys, time
 from multiprocessing import Pool
@@ -39,6 +64,10 @@ p.add_argument('--max-epochs', type=int, default=40)
 p.add_argument('--batch-size', type=int, default=256)
 p.add_argument('--lr', type=float, default=2e-3)
 p.add_argument('--workers', type=int, default=os.cpu_count())
+p.add_argument('--models', default=None, help='init / wrap: only these (comma-separated); default: all')
+p.add_argument('--gan-batch-size', type=int, default=64, help='real images per critic step (train_gan: batch_size)')
+p.add_argument('--steps-per-call', type=int, default=10, help='generator steps per jitted call (lax.scan)')
+p.add_argument('--checkpoint-every', type=float, default=180.0, help='seconds between GAN checkpoints')
 a = p.parse_args()
 
 # What each entry is: the builder's arguments (the untrained model is made by synthview's builder in `init`).
@@ -46,7 +75,13 @@ MODELS = {'clf76': dict(kind='classifier', size=76, build=dict(), seed=0),
           'clf76w': dict(kind='classifier', size=76, build=dict(widths=(32, 64, 128), dropout=0.1), seed=0),
           'oracle76': dict(kind='oracle', size=76, build=dict(), seed=1),
           'clf38': dict(kind='classifier', size=38, build=dict(), seed=0),
-          'vae76': dict(kind='vae', size=76, build=dict(latent_dim=64), seed=0, beta=1.0, lr=1e-3)}
+          'vae76': dict(kind='vae', size=76, build=dict(latent_dim=64), seed=0, beta=1.0, lr=1e-3),
+          # the GAN for an H200: gan_plan's 4 blocks at 76 px with half its widths and latent 128 (9 MB of .keras for both
+          # networks, so the zoo stays under 60 MB); the tiny one only proves the path on a CPU
+          'gan76': dict(kind='gan', size=76, build=dict(latent_dim=128, generator_widths=(256, 128, 64, 32), critic_widths=(32, 64, 128, 256)), seed=0),
+          'gan76s': dict(kind='gan', size=76, build=dict(latent_dim=64, generator_widths=(64, 32, 16, 8), critic_widths=(8, 16, 32, 64)), seed=0)}
+GUIDE, ORACLE = 'synthview/models/trains-classifier/classifier.keras', 'synthview/models/trains-oracle/classifier.keras'
+chosen = None if a.models is None else a.models.split(',')
 CHUNK = 12_500
 
 if a.step == 'init':
@@ -55,10 +90,24 @@ if a.step == 'init':
     from synthview.classifier import build_classifier
     from synthview.metrics import build_oracle
     from synthview.vae import build_encoder, build_decoder
+    from synthview.gan import build_generator, build_critic
+    import shutil
     os.makedirs(a.init, exist_ok=True)
     for name, m in MODELS.items():
+        if chosen is not None and name not in chosen: continue
         keras.utils.set_random_seed(m['seed'])
         shape = (m['size'], m['size'], 3)
+        if m['kind'] == 'gan':              # train_gan's _networks for a conditional run whose critic sees the guide's labels
+            b = m['build']
+            g = build_generator(shape, b['latent_dim'], n_classes=len(TRAIN_CLASSES), widths=b['generator_widths'])
+            c = build_critic(shape, widths=b['critic_widths'], n_classes=len(TRAIN_CLASSES))
+            g.save(os.path.join(a.init, f'{name}_generator.keras')); c.save(os.path.join(a.init, f'{name}_critic.keras'))
+            for role, src in (('guide', GUIDE), ('oracle', ORACLE)):   # plain Keras models: canonical [-1, 1] in, logits out (sidecars)
+                sidecar = json.load(open(src + '.json'))
+                assert sidecar['input_range'] == [-1.0, 1.0] and sidecar['output'] == 'logits', sidecar
+                shutil.copyfile(src, os.path.join(a.init, f'{name}_{role}.keras'))
+                shutil.copyfile(src + '.json', os.path.join(a.init, f'{name}_{role}.keras.json'))
+            print(name, 'generator', g.count_params(), 'critic', c.count_params(), 'parameters'); continue
         if m['kind'] == 'vae':
             build_encoder(shape, **m['build']).save(os.path.join(a.init, f'{name}_encoder.keras'))
             build_decoder(shape, **m['build']).save(os.path.join(a.init, f'{name}_decoder.keras'))
@@ -69,13 +118,65 @@ if a.step == 'init':
         print(name, model.count_params(), 'parameters')
     sys.exit(0)
 
+def wrap_gan(name, m):
+    """The device's GAN as a train_gan run folder OUT/NAME_run: config.json, gan.weights.h5 (a WGANGP holding the trained
+    generator, critic and EMA generator; fresh optimisers) and generator.keras (the one train_gan would show), a grid
+    per type; the commands that make the zoo entry from it are printed."""
+    import keras
+    from synthview.core import RUN_FILES, image_grid, atomic_write_json
+    from synthview.classifier import load_classifier
+    from synthview.gan import WGANGP, GeneratorDecoder
+    from PIL import Image
+    load = lambda part: keras.saving.load_model(os.path.join(a.out, f'{name}_{part}.keras'), safe_mode=True, compile=False)
+    g, c, ema = load('generator'), load('critic'), load('generator_ema')
+    line = [json.loads(l) for l in open(os.path.join(a.out, 'zoo_trains_device.jsonl')) if json.loads(l).get('model') == name][-1]
+    progress = json.load(open(os.path.join(a.out, f'{name}_progress.json')))
+    steps = progress['generator_steps']                  # the last checkpoint's (a run cut short has no line for it)
+    ema_beta = 0.999 if steps >= 10_000 else None        # train_gan's 'auto'
+    r = line['recipe']
+    gan = WGANGP(g, c, classifier=load_classifier(GUIDE), conditional=True, guidance_weight=r['guidance_weight'],
+                 guidance_mode=r['guidance_mode'], guidance_cap=r['guidance_cap'], guidance_augment=True,
+                 guidance_warmup=r['guidance_warmup'], gp_weight=r['gp_weight'], n_critic=line['n_critic'], fresh_real=True,
+                 ema_beta=ema_beta, seed=m['seed'])
+    if ema_beta is not None: gan.generator_ema.set_weights(ema.get_weights())
+    gan.compile(learning_rate=r['critic_lr'], generator_learning_rate=r['generator_lr'])
+    run = os.path.join(a.out, f'{name}_run'); os.makedirs(run, exist_ok=True)
+    shown = gan.shown_generator()
+    shown.save(str(RUN_FILES.path(run, 'generator'))); gan.save_weights(str(RUN_FILES.path(run, 'gan_weights')))
+    b = m['build']
+    atomic_write_json(RUN_FILES.path(run, 'config'), dict(
+        data=f"trains {m['size']}px (make_trains, {line['real_images_available']} images the guide assigns at p >= 0.5)",
+        image_shape=[m['size'], m['size'], 3], classifier='trains_clf76', target=None, conditional=True, classes=[0, 1, 2],
+        batch_size=line['batch_size'], seed=m['seed'], latent_dim=b['latent_dim'], generator_widths=list(b['generator_widths']),
+        critic_widths=list(b['critic_widths']), n_critic=line['n_critic'], guidance_weight=r['guidance_weight'],
+        guidance_mode=r['guidance_mode'], guidance_cap=r['guidance_cap'], guidance_augment=True, guidance_warmup=r['guidance_warmup'],
+        guidance_ramp=0, gp_weight=r['gp_weight'], gp_every=1, fresh_real=True, ema_beta=ema_beta, learning_rate=r['critic_lr'],
+        generator_learning_rate=r['generator_lr'], critic_sees='guide', generator_steps=steps, real_images=progress['real_images'],
+        trained_by=f"benchmarks/zoo_trains_device.py train (JAX port benchmarks/gan_jax.py) on {line['device']}"))
+    dec = GeneratorDecoder(shown)
+    grids = {}
+    for t, cname in enumerate(TRAIN_CLASSES):
+        x = dec.generate(np.arange(10 ** 6, 10 ** 6 + 16), labels=t)
+        grids[cname] = os.path.join(run, f'grid_{cname}.png')
+        Image.fromarray(image_grid(x, ncols=8)).save(grids[cname])
+    return dict(run=run, generator=str(RUN_FILES.path(run, 'generator')), shown='ema' if ema_beta else 'generator',
+                generator_steps=steps, grids=grids,
+                next=[f"python benchmarks/zoo_build.py --name trains-conditional-gan --kind generator --data trains --source {RUN_FILES.path(run, 'generator')} "
+                      f"--guide trains-classifier --oracle trains-oracle --trained-by '<the init / train / wrap commands>' --training '<from the JSON line>'",
+                      "(list the entry in zoo.ENTRIES, nbs/13_zoo.ipynb, with the printed sha256)",
+                      f"python benchmarks/zoo_critic.py --name trains-conditional-gan --run {run} --guide trains-classifier"])
+
 if a.step == 'wrap':
     import keras
     from synthview.trains import TRAIN_CLASSES
     from synthview.classifier import as_classifier
     from synthview.vae import VAE, save_vae
     for name, m in MODELS.items():
+        if chosen is not None and name not in chosen: continue
         f = os.path.join(a.out, f'trains_{name}.keras')
+        if m['kind'] == 'gan':
+            if os.path.exists(os.path.join(a.out, f"{name}_generator.keras")): print(json.dumps(wrap_gan(name, m)))
+            continue
         if m['kind'] == 'vae':
             if not os.path.exists(f.replace('.keras', '_encoder.keras')): continue
             enc, dec = (keras.saving.load_model(f.replace('.keras', f'_{part}.keras'), safe_mode=True) for part in ('encoder', 'decoder'))
@@ -97,10 +198,12 @@ def _make(job):
     return {s: make_trains(n, size=s, seed=seed) for s in sizes}
 
 t0 = time.perf_counter()
-jobs = [(min(CHUNK, a.n - i), 100 + i // CHUNK) for i in range(0, a.n, CHUNK)] + [(a.test, 12345)]
+jobs = [(min(CHUNK, a.n - i), 100 + i // CHUNK) for i in range(0, a.n, CHUNK)]
+n_train_jobs = len(jobs)
+if a.test: jobs.append((a.test, 12345))      # --test 0: no test trains (the GAN needs none)
 with Pool(min(a.workers, len(jobs))) as pool: parts = pool.map(_make, jobs)
-data = {s: (np.concatenate([q[s].images for q in parts[:-1]]), np.concatenate([q[s].labels for q in parts[:-1]])) for s in sizes}
-test = {s: (parts[-1][s].images, parts[-1][s].labels) for s in sizes}
+data = {s: (np.concatenate([q[s].images for q in parts[:n_train_jobs]]), np.concatenate([q[s].labels for q in parts[:n_train_jobs]])) for s in sizes}
+test = {s: (parts[-1][s].images, parts[-1][s].labels) for s in sizes} if a.test else {}
 gen_s = time.perf_counter() - t0
 print(f"{a.n} training and {a.test} test trains at {sizes} px in {gen_s:.0f} s", flush=True)
 
@@ -176,6 +279,19 @@ def train_vae_(name, m, budget):
 results, test_logits = [], {}
 for name, budget in budgets.items():
     m = MODELS[name]
+    if m['kind'] == 'gan':
+        import gan_jax   # the JAX port of synthview's WGAN-GP step (benchmarks/gan_jax.py)
+        x, y = data[m['size']]
+        r = gan_jax.train(os.path.join(a.init, name), a.out, x, y, budget=budget, batch_size=a.gan_batch_size,
+                          steps_per_call=a.steps_per_call, checkpoint_every=a.checkpoint_every, seed=m['seed'],
+                          log=lambda s: print(s, flush=True))
+        r = dict(benchmark='zoo_trains_device', **r, size=m['size'], build=m['build'], seed=m['seed'], train_images=len(x),
+                 generate_seconds=round(gen_s, 1), host_cpus=os.cpu_count(), machine=platform.machine(),
+                 command=' '.join(['python'] + sys.argv))
+        results.append(r)
+        with open(os.path.join(a.out, 'zoo_trains_device.jsonl'), 'a') as f: f.write(json.dumps(r) + '\n')
+        print(json.dumps({k: r[k] for k in ('model', 'generator_steps', 'real_images_seen', 'images_per_second', 'per_type')}), flush=True)
+        continue
     if m['kind'] == 'vae':
         r = train_vae_(name, m, budget); results.append(r)
         with open(os.path.join(a.out, 'zoo_trains_device.jsonl'), 'a') as f: f.write(json.dumps(r) + '\n')
