@@ -282,7 +282,7 @@ def train(prefix, out, x, y_true, *, budget, batch_size=64, n_critic=2, steps_pe
                 checkpoint(state, steps, time.perf_counter() - tc); last_ck = time.perf_counter()
     jax.block_until_ready(state['g_tv'])
     timed_s = time.perf_counter() - t1
-    ips = (steps - steps_per_call) * per_step / timed_s
+    ips = (steps - steps_per_call) * per_step / timed_s if steps > steps_per_call else None   # None: the budget ended while compiling
     l = {k_: round(float(np.mean(v)), 4) for k_, v in logs.items()}
     curve.append(dict(generator_steps=steps, real_images=steps * per_step, seconds=round(time.perf_counter() - tc, 1), **l))
     ema = checkpoint(state, steps, time.perf_counter() - tc)
@@ -310,7 +310,7 @@ def train(prefix, out, x, y_true, *, budget, batch_size=64, n_critic=2, steps_pe
     return dict(model=name, kind='gan', parameters_generator=G.count_params(), parameters_critic=D.count_params(),
                 latent_dim=step.latent_dim, real_images_available=len(x), guide_labels_agree_with_rules=round(guide_agrees, 4),
                 batch_size=batch_size, n_critic=n_critic, real_images_per_step=per_step, steps_per_call=steps_per_call,
-                generator_steps=steps, real_images_seen=steps * per_step, images_per_second=round(ips, 1),
+                generator_steps=steps, real_images_seen=steps * per_step, images_per_second=None if ips is None else round(ips, 1),
                 compile_seconds=round(compile_s, 1), train_seconds=round(time.perf_counter() - tc, 1), budget_seconds=budget,
                 label_seconds=round(label_s, 1), shown_generator='ema' if shown is ema else 'generator',
                 recipe=dict(critic_lr=3e-4, generator_lr=1e-4, betas=[0.5, 0.9], gp_weight=10.0, guidance_weight=3.0,
