@@ -249,6 +249,14 @@ def train(prefix, out, x, y_true, *, budget, batch_size=64, n_critic=2, steps_pe
         return out_
 
     os.makedirs(out, exist_ok=True)
+    # the run's settings, written before the first step: `wrap` needs them also when the run is cut short (no JSON line)
+    recipe = dict(critic_lr=3e-4, generator_lr=1e-4, betas=[0.5, 0.9], gp_weight=10.0, guidance_weight=3.0,
+                  guidance_mode='balanced', guidance_cap=0.9, guidance_augment=True, guidance_warmup=guidance_warmup,
+                  ema_beta=0.999, fresh_real=True, critic_sees='guide', conditional=True)
+    run_config = dict(model=name, recipe=recipe, batch_size=batch_size, n_critic=n_critic, real_images_available=len(x),
+                      seed=seed, device=str(jax.devices()[0].device_kind))
+    with open(os.path.join(out, f'{name}_run_config.json.tmp'), 'w') as f: json.dump(run_config, f)
+    os.replace(os.path.join(out, f'{name}_run_config.json.tmp'), os.path.join(out, f'{name}_run_config.json'))
     def checkpoint(state, steps, train_s):
         ema = step.write_back(state)
         _save_atomic(G, os.path.join(out, f'{name}_generator.keras'))
@@ -313,9 +321,7 @@ def train(prefix, out, x, y_true, *, budget, batch_size=64, n_critic=2, steps_pe
                 generator_steps=steps, real_images_seen=steps * per_step, images_per_second=None if ips is None else round(ips, 1),
                 compile_seconds=round(compile_s, 1), train_seconds=round(time.perf_counter() - tc, 1), budget_seconds=budget,
                 label_seconds=round(label_s, 1), shown_generator='ema' if shown is ema else 'generator',
-                recipe=dict(critic_lr=3e-4, generator_lr=1e-4, betas=[0.5, 0.9], gp_weight=10.0, guidance_weight=3.0,
-                            guidance_mode='balanced', guidance_cap=0.9, guidance_augment=True, guidance_warmup=guidance_warmup,
-                            ema_beta=0.999, fresh_real=True, critic_sees='guide', conditional=True),
+                recipe=recipe,
                 eval_seeds_per_type=n_eval, per_type={str(t): v for t, v in per_type.items()}, curve=curve, device=device,
                 backend=keras.config.backend(), keras=keras.__version__, jax=jax.__version__)
 

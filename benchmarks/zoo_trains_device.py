@@ -26,8 +26,8 @@ p >= 0.9, through random augmentations, after a 200-step warm-up, an EMA of the 
 own step by `python benchmarks/gan_jax.py equivalence`). `init` builds the generator and critic with synthview's
 `build_generator` / `build_critic` and copies the zoo's trains-classifier (the guide) and trains-oracle next to them;
 `train` trains for its budget (--gan-batch-size, --steps-per-call), writes GAN_generator.keras, GAN_generator_ema.keras
-and GAN_critic.keras every --checkpoint-every seconds and at the end (a run cut at the device's limit keeps its last
-state), then judges 300 fresh seeds per type (the guide's hit rate at p >= 0.9, the oracle's agreement) and writes
+and GAN_critic.keras every --checkpoint-every seconds and at the end, GAN_run_config.json before the first step
+(a run cut at the device's limit keeps its last state and can still be wrapped), then judges 300 fresh seeds per type (the guide's hit rate at p >= 0.9, the oracle's agreement) and writes
 the JSON line and 16 samples per type; `wrap` makes a train_gan-style run folder OUT/GAN_run (config.json,
 gan.weights.h5 of a WGANGP holding the trained networks, generator.keras: the EMA one from 10,000 generator steps on,
 as train_gan chooses) and a grid per type, for benchmarks/zoo_build.py --kind generator and benchmarks/zoo_critic.py.
@@ -129,7 +129,7 @@ def wrap_gan(name, m):
     from PIL import Image
     load = lambda part: keras.saving.load_model(os.path.join(a.out, f'{name}_{part}.keras'), safe_mode=True, compile=False)
     g, c, ema = load('generator'), load('critic'), load('generator_ema')
-    line = [json.loads(l) for l in open(os.path.join(a.out, 'zoo_trains_device.jsonl')) if json.loads(l).get('model') == name][-1]
+    line = json.load(open(os.path.join(a.out, f'{name}_run_config.json')))   # written before the first step (a cut run has it)
     progress = json.load(open(os.path.join(a.out, f'{name}_progress.json')))
     steps = progress['generator_steps']                  # the last checkpoint's (a run cut short has no line for it)
     ema_beta = 0.999 if steps >= 10_000 else None        # train_gan's 'auto'
