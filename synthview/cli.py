@@ -537,10 +537,8 @@ def _zoo_card(name:str) -> dict:
     "What the report shows of an entry: its name, what it is, its card's headline figures and where the card is."
     from synthview import zoo
     c = zoo.card(name)
-    keep = ('test_accuracy', 'agreement_with_guide_on_test', 'test_neg_elbo', 'test_reconstruction_l1', 'guide_accuracy_on_reconstructions',
-            'oracle_accuracy_on_reconstructions', 'guide_hit_rate', 'oracle_agreement', 'fooling_gap', 'fd_class', 'fd_class_floor', 'fd_all', 'fd_all_floor')
-    return dict(entry=name, about=zoo.ENTRIES[name]['about'], figures={k: v for k, v in c.get('figures', {}).items() if k in keep},
-                card=str(zoo.models_dir()/name/'card.json'), trained_by=c.get('trained_by'), machine=c.get('machine'))
+    return dict(entry=name, about=zoo.ENTRIES[name]['about'], figures=zoo.headline(name), card=str(zoo.card_path(name)),
+                trained_by=c.get('trained_by'), machine=c.get('machine'))
 
 def step_zoo_classifier(a, run:Run, role:str='classifier') -> dict:
     "The zoo's pretrained classifier (or oracle) for the run's data, copied into classifier/ (oracle/) and measured on the run's test images as the training step would."
@@ -564,8 +562,9 @@ def step_zoo_classifier(a, run:Run, role:str='classifier') -> dict:
                  weights_sha256=_weights_sha256(clf.model))
         if role == 'oracle':
             from synthview.metrics import agreement_on_real
-            ag = agreement_on_real(load_classifier(_classifier_path(a, run)), clf, test)
-            m.update(agreement_on_real=ag['agreement'], classifier_accuracy=ag['guide_accuracy'], n_test=ag['n'], classifier=str(_classifier_path(a, run)))
+            cpath = _classifier_path(a, run)
+            ag = agreement_on_real(load_classifier(cpath), clf, test)
+            m.update(agreement_on_real=ag['agreement'], classifier_accuracy=ag['guide_accuracy'], n_test=ag['n'], classifier=str(cpath))
         else: save_figure(plot_confusion(ev['confusion'], ev['class_names'], title=f"test accuracy {ev['accuracy']:.3f}"), d/'confusion.png')
         atomic_write_json(d/RUN_FILES.metrics, m)
     what = f"{role} (zoo: {name})"

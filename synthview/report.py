@@ -84,14 +84,11 @@ def _section_models(run):
     rows = []
     for role, name in cfg['zoo'].items():
         if name not in zoo.ENTRIES: rows.append([role, name, 'not in this version of the zoo', '', '']); continue
-        try: c = zoo.card(name)
-        except SynthviewError: c = {}
         here = _read_json(files[role]) if role in files else None
-        figs = ', '.join(f"{k} {_fmt(v)}" for k, v in c.get('figures', {}).items() if not isinstance(v, dict) and k in (
-            'test_accuracy', 'test_neg_elbo', 'test_reconstruction_l1', 'guide_accuracy_on_reconstructions', 'guide_hit_rate', 'oracle_agreement', 'fd_all', 'fd_all_floor'))
+        figs = ', '.join(f"{k} {_fmt(v)}" for k, v in zoo.headline(name).items())
         run_fig = '' if here is None else (f"test accuracy {_fmt(here['test_accuracy'])}" if 'test_accuracy' in here
                                              else f"-ELBO {_fmt(here['neg_elbo_test'])}" if 'neg_elbo_test' in here else '')
-        card = zoo.models_dir()/name/'card.json'
+        card = zoo.card_path(name)
         rows.append([role, f"<code>{_esc(name)}</code>: {_esc(zoo.ENTRIES[name]['about'])}", _esc(figs), _esc(run_fig),
                      f"<a href='{_esc(card.resolve().as_uri())}'>card.json</a>"])
     head = "<tr>" + ''.join(f"<th>{h}</th>" for h in ('role', 'zoo entry', "its card's figures", 'on this run', 'card')) + "</tr>"

@@ -13,7 +13,7 @@ from .gan import GeneratorDecoder
 from .vae import VAE, load_vae
 
 # %% auto #0
-__all__ = ['ENTRIES', 'models_dir', 'path', 'card', 'load', 'load_gan', 'list_models']
+__all__ = ['ENTRIES', 'HEADLINE', 'models_dir', 'path', 'card_path', 'card', 'headline', 'load', 'load_gan', 'list_models']
 
 # %% ../nbs/13_zoo.ipynb #90985944
 ENTRIES = {   # name -> what it is, its file under synthview/models/, and the SHA-256 that file must have (a generator entry may keep its critic too)
@@ -63,12 +63,24 @@ def path(name:str, root=None,
     if got != want: raise DataError.expected(f"zoo entry {name!r}", f"{f} with SHA-256 {want}", f"SHA-256 {got}: the file was altered or is corrupt")
     return f
 
+def card_path(name:str, root=None) -> Path:
+    "Where an entry's model card (card.json) is: beside its file."
+    return Path(root or models_dir())/Path(_entry(name)['file']).parent/'card.json'
+
 def card(name:str, root=None) -> dict:
     "The model card of an entry (its card.json): data, recipe, command, budget, machine and figures."
-    e = _entry(name)
-    f = Path(root or models_dir())/Path(e['file']).parent/'card.json'
+    f = card_path(name, root)
     if not f.is_file(): raise DataError.expected(f"zoo entry {name!r}", f"its card {f}", 'no such file')
     return json.loads(f.read_text())
+
+HEADLINE = ('test_accuracy', 'agreement_with_guide_on_test', 'test_neg_elbo', 'test_reconstruction_l1', 'guide_accuracy_on_reconstructions',
+            'oracle_accuracy_on_reconstructions', 'guide_hit_rate', 'oracle_agreement', 'fooling_gap', 'fd_class', 'fd_class_floor', 'fd_all', 'fd_all_floor')
+
+def headline(name:str, root=None) -> dict:
+    "An entry's headline figures from its card (the `HEADLINE` ones it has: a hit rate always with the oracle's agreement, a distance with its floor); {} without a card."
+    try: f = card(name, root).get('figures', {})
+    except DataError: return {}
+    return {k: f[k] for k in HEADLINE if k in f and not isinstance(f[k], dict)}
 
 def _load_keras(f) -> keras.Model:
     try: return keras.saving.load_model(f, safe_mode=True, compile=False)
@@ -91,10 +103,7 @@ def list_models() -> str:
     "One line per entry: name, kind, what it is and its headline figures (a hit rate always with the oracle's agreement)."
     out = []
     for n, e in ENTRIES.items():
-        try: f = card(n).get('figures', {})
-        except DataError: f = {}
-        figs = ', '.join(f"{k} {v}" for k, v in f.items() if k in ('test_accuracy', 'guide_hit_rate', 'oracle_agreement', 'fd_class', 'fd_class_floor',
-                                                                  'test_reconstruction_l1', 'guide_accuracy_on_reconstructions'))
+        figs = ', '.join(f"{k} {v}" for k, v in headline(n).items())
         out.append(f"{n} ({e['kind']}): {e['about']}" + (f"; {figs}" if figs else ''))
     return '\n'.join(out)
 
