@@ -14,7 +14,7 @@ import keras
 from synthview.core import RUN_FILES
 from synthview.data import load_fashion_mnist
 from synthview.classifier import load_classifier
-from synthview.gan import build_generator, build_critic, WGANGP
+from synthview.gan import load_gan_run
 from synthview.metrics import oracle_report
 
 p = argparse.ArgumentParser()
@@ -30,14 +30,7 @@ cfg = json.loads((run/'config.json').read_text())
 train, test = load_fashion_mnist()
 guide, oracle = load_classifier(root/'guide'/'classifier.keras'), load_classifier(root/'oracle'/'classifier.keras')
 tgt = train.class_index(a.target)
-shape = tuple(cfg['image_shape'])
-g = build_generator(shape, cfg['latent_dim'], n_classes=guide.n_classes if cfg['conditional'] else None, widths=cfg['generator_widths'])
-c = build_critic(shape, widths=cfg['critic_widths'])
-keep = ('guidance_weight', 'guidance_mode', 'guidance_cap', 'guidance_augment', 'guidance_warmup', 'guidance_ramp', 'gp_weight', 'gp_every',
-        'n_critic', 'fresh_real', 'ema_beta', 'conditional')
-kw = {k: cfg[k] for k in keep if k in cfg}
-gan = WGANGP(g, c, classifier=guide, target=None if cfg['conditional'] else tgt, seed=cfg['seed'], **kw)
-gan.compile(); gan.load_weights(RUN_FILES.path(run, 'gan_weights'))
+gan = load_gan_run(run, guide, weights=RUN_FILES.path(run, 'gan_weights'))   # the finished run's whole GAN
 use_ema = a.ema == 'true'
 x = gan.decoder(tgt if cfg['conditional'] else None, ema=use_ema if gan.generator_ema is not None else None).generate(np.arange(10**6, 10**6 + a.n_eval))
 r = oracle_report(guide, oracle, x, test, labels=tgt, per_class=False)

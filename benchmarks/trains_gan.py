@@ -27,7 +27,7 @@ from _results import write_line
 from synthview import zoo
 from synthview.core import image_grid, RUN_FILES
 from synthview.trains import make_trains, TRAIN_CLASSES
-from synthview.gan import build_generator, build_critic, guide_subset, WGANGP
+from synthview.gan import guide_subset, load_gan_run
 from synthview.metrics import oracle_report
 from synthview.gan import train_gan
 
@@ -98,16 +98,10 @@ def run():
                      wall_seconds_this_call=round(time.perf_counter() - t0, 1))
 
 def rebuild():
+    gan = load_gan_run(run_dir, guide)         # gan.weights.h5, else (a run stopped early) its last good epoch
     cfg = json.loads((run_dir/'config.json').read_text())
-    shape = tuple(cfg['image_shape'])
-    g = build_generator(shape, cfg['latent_dim'], n_classes=K, widths=cfg['generator_widths'])
-    c = build_critic(shape, widths=cfg['critic_widths'], n_classes=K if cfg.get('critic_sees') == 'guide' else None)
-    keep = ('guidance_weight', 'guidance_mode', 'guidance_cap', 'guidance_augment', 'guidance_warmup', 'guidance_ramp', 'gp_weight',
-            'gp_every', 'n_critic', 'fresh_real', 'ema_beta', 'conditional')
-    gan = WGANGP(g, c, classifier=guide, seed=cfg['seed'], **{k: cfg[k] for k in keep if k in cfg})
     w = RUN_FILES.path(run_dir, 'gan_weights')
-    w = w if w.is_file() else RUN_FILES.path(run_dir, 'checkpoints')/'last_good.weights.h5'   # a run stopped early: its last good epoch
-    gan.compile(); gan.load_weights(w)
+    w = w if w.is_file() else RUN_FILES.path(run_dir, 'checkpoints')/'last_good.weights.h5'
     info = dict(config=cfg, stopped_early=True, weights=str(w))
     if w.parent.name == 'checkpoints':        # the epoch of those weights, and the real images seen by then
         ep = json.loads((w.parent/'last_good.json').read_text())['epoch']

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 from synthview import zoo
 from synthview.core import atomic_write_json, atomic_path, RUN_FILES
-from synthview.gan import build_generator, build_critic, WGANGP
+from synthview.gan import load_gan_run
 
 p = argparse.ArgumentParser()
 p.add_argument('--name', required=True, help='the generator entry')
@@ -22,16 +22,8 @@ p.add_argument('--run', required=True, help="the run folder that trained the ent
 p.add_argument('--guide', required=True, help='the zoo classifier that guided it')
 a = p.parse_args()
 run = Path(a.run)
-cfg = json.loads((run/'config.json').read_text())
 guide = zoo.load(a.guide)
-k = guide.n_classes if cfg['conditional'] else None
-shape = tuple(cfg['image_shape'])
-g = build_generator(shape, cfg['latent_dim'], n_classes=k, widths=cfg['generator_widths'])
-c = build_critic(shape, widths=cfg['critic_widths'], n_classes=k if cfg.get('critic_sees') == 'guide' and cfg['conditional'] else None)
-keep = ('guidance_weight', 'guidance_mode', 'guidance_cap', 'guidance_augment', 'guidance_warmup', 'guidance_ramp', 'gp_weight', 'gp_every',
-        'n_critic', 'fresh_real', 'ema_beta', 'conditional')
-gan = WGANGP(g, c, classifier=guide, target=None if cfg['conditional'] else cfg['target'], seed=cfg['seed'], **{x: cfg[x] for x in keep if x in cfg})
-gan.compile(); gan.load_weights(RUN_FILES.path(run, 'gan_weights'))
+gan = load_gan_run(run, guide, weights=RUN_FILES.path(run, 'gan_weights'))   # the finished run's whole GAN
 entry = zoo.load(a.name).generator
 same = len(entry.weights) == len(gan.shown_generator().weights) and all(
     np.array_equal(np.asarray(u), np.asarray(v)) for u, v in zip(entry.weights, gan.shown_generator().weights))

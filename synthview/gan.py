@@ -4,7 +4,8 @@
 
 # %% ../nbs/10_gan.ipynb #30194de8
 from __future__ import annotations
-import math
+import json, math
+from pathlib import Path
 import numpy as np
 import tensorflow as tf
 import keras
@@ -18,7 +19,7 @@ from .gallery import EpochGallery, ImageSummary
 
 # %% auto #0
 __all__ = ['gan_plan', 'build_generator', 'build_critic', 'augment_images', 'latents_from_seeds', 'GeneratorDecoder',
-           'ema_update', 'GuidedGAN', 'WGANGP', 'guide_subset', 'train_gan', 'load_generator']
+           'ema_update', 'GuidedGAN', 'WGANGP', 'guide_subset', 'train_gan', 'load_generator', 'load_gan_run']
 
 # %% ../nbs/10_gan.ipynb #87f56329
 def _image_shape(shape, name='image_shape'):
@@ -924,3 +925,27 @@ def load_generator(run_dir, label=None) -> GeneratorDecoder:
     try: model = keras.saving.load_model(f, safe_mode=True, compile=False)
     except Exception as e: raise DataError.expected(str(f), 'a generator .keras file loadable in safe mode', f"{type(e).__name__}: {str(e)[:300]}") from None
     return GeneratorDecoder(model, label)
+
+_REBUILD_KEYS = ('guidance_weight', 'guidance_mode', 'guidance_cap', 'guidance_augment', 'guidance_warmup', 'guidance_ramp', 'gp_weight',
+                 'gp_every', 'n_critic', 'fresh_real', 'ema_beta', 'conditional')
+
+def load_gan_run(run_dir,           # a train_gan run folder
+                 classifier=None,   # the run's guide (a Classifier, Keras model or .keras path); None for an unguided run
+                 weights=None):     # a weights file; None: the finished run's gan.weights.h5, else its last good checkpoint (a run stopped early)
+    "The whole WGAN-GP of a train_gan run (generator, critic, EMA), rebuilt from its config.json and loaded with its weights: to judge it again or take its critic."
+    cfg_f = RUN_FILES.path(run_dir, 'config')
+    if not cfg_f.is_file(): raise DataError.expected('run_dir', f'a train_gan run folder with {RUN_FILES.config}', repr(str(run_dir)))
+    cfg = json.loads(cfg_f.read_text())
+    if cfg.get('init'): raise DataError.expected('run_dir', 'a run whose networks train_gan built (its config holds their widths)', f"a run started from init= networks {cfg['init']}")
+    clf = None if classifier is None else as_classifier(classifier)
+    if cfg.get('classifier') and clf is None: raise ArgumentError.expected('classifier', f"the run's guide ({cfg['classifier']})", 'None')
+    k = clf.n_classes if cfg['conditional'] else None
+    shape = tuple(cfg['image_shape'])
+    g = build_generator(shape, cfg['latent_dim'], n_classes=k, widths=cfg['generator_widths'])
+    c = build_critic(shape, widths=cfg['critic_widths'], n_classes=k if cfg.get('critic_sees') == 'guide' and k else None)
+    gan = WGANGP(g, c, classifier=clf, target=cfg.get('target'), seed=cfg['seed'], **{x: cfg[x] for x in _REBUILD_KEYS if x in cfg})
+    w = Path(weights) if weights is not None else RUN_FILES.path(run_dir, 'gan_weights')
+    if weights is None and not w.is_file(): w = RUN_FILES.path(run_dir, 'checkpoints')/'last_good.weights.h5'
+    if not w.is_file(): raise DataError.expected('run_dir', f"the GAN's weights ({RUN_FILES.gan_weights}, or a last good checkpoint)", f"neither in {str(run_dir)!r}")
+    gan.compile(); gan.load_weights(w)
+    return gan
