@@ -751,7 +751,8 @@ def load_own_variables(self:ProGAN, store):
 # %% ../nbs/11_progan.ipynb #f0312c1a
 _PROGAN_RESUME_KEYS = ('image_shape', 'classifier', 'target', 'conditional', 'classes', 'batch_size', 'seed', 'latent_dim', 'widths',
                        'images_per_phase', 'epochs_per_phase', 'guidance_weight', 'guidance_from_phase', 'gp_weight', 'drift_weight',
-                       'learning_rate', 'ema_beta', 'precision', 'gallery_seeds', 'gallery_classes', 'gallery_threshold')
+                       'learning_rate', 'ema_beta', 'precision', 'gallery_seeds', 'gallery_classes', 'gallery_threshold',
+                       'guidance_mode', 'guidance_cap', 'guidance_augment', 'n_critic')   # the last four: a run that predates them resumes (older_ok)
 
 # %% ../nbs/11_progan.ipynb #14696f2e
 def train_progan(data:ImageDataset,            # full-size training images (labels are not needed: the critic is unconditional)
@@ -772,6 +773,10 @@ def train_progan(data:ImageDataset,            # full-size training images (labe
                  widths=None,                   # feature maps per resolution of the ladder, both networks; None: progan_plan's
                  guidance_weight:float=30.0,    # lambda_cls (see WGANGP)
                  guidance_from_phase:int=0,     # guide from this phase on (before: watch only)
+                 guidance_mode:str='fixed',     # 'fixed' weight, or 'balanced': the guidance gradient on the images kept at guidance_weight x the critic's (see WGANGP)
+                 guidance_cap:float|None=None,  # no push on images the classifier gives p(target) >= cap (a hinge); None: always push
+                 guidance_augment=False,        # classify a random augmented view (True, or augment_images arguments as a dict)
+                 n_critic:int=1,                # critic updates per generator update (the paper: 1)
                  gp_weight:float=10.0,          # gradient-penalty weight
                  drift_weight:float=0.001,      # eps_drift
                  learning_rate:float=1e-3,      # Adam, beta (0, 0.99) (Karras et al.)
@@ -804,7 +809,8 @@ def train_progan(data:ImageDataset,            # full-size training images (labe
         g = ProgressiveGenerator(data.shape, latent_dim, n_classes=n_classes, widths=widths, precision=precision)
         c = ProgressiveCritic(data.shape, widths=widths, precision=precision)
         gan = ProGAN(g, c, classifier=clf, target=target, conditional=conditional, images_per_phase=ipp, guidance_weight=guidance_weight,
-                     guidance_from_phase=guidance_from_phase, gp_weight=gp_weight, drift_weight=drift_weight, ema_beta=ema_beta, seed=seed)
+                     guidance_from_phase=guidance_from_phase, guidance_mode=guidance_mode, guidance_cap=guidance_cap, guidance_augment=guidance_augment,
+                     n_critic=n_critic, gp_weight=gp_weight, drift_weight=drift_weight, ema_beta=ema_beta, seed=seed)
         gan.compile(learning_rate=lr)
     epochs = epochs_per_phase * (2 * gan.n_phases - 1) if epochs is None else check_int('epochs', epochs, 1)
     gallery = _epoch_gallery(gan, run_dir, clf, gallery_seeds, gallery_classes, gallery_threshold, oracle)
@@ -812,10 +818,11 @@ def train_progan(data:ImageDataset,            # full-size training images (labe
                   classifier=None if clf is None else clf.name, target=gan.target, conditional=gan.conditional, classes=gan.classes,
                   epochs=epochs, batch_size=batch_size, seed=seed, latent_dim=gan.latent_dim, widths=list(g.widths),
                   images_per_phase=ipp, epochs_per_phase=epochs_per_phase, steps_per_epoch=steps, guidance_weight=gan.guidance_weight,
-                  guidance_from_phase=gan.guidance_from_phase, gp_weight=gan.gp_weight, drift_weight=gan.drift_weight, learning_rate=lr,
+                  guidance_from_phase=gan.guidance_from_phase, guidance_mode=gan.guidance_mode, guidance_cap=gan.guidance_cap,
+                  guidance_augment=False if gan.guidance_augment is None else gan.guidance_augment, n_critic=gan.n_critic, gp_weight=gan.gp_weight, drift_weight=gan.drift_weight, learning_rate=lr,
                   ema_beta=gan.ema_beta, precision=precision, strategy=type(strategy).__name__, replicas=n_rep, **_gallery_config(gallery))
     ds = data.to_tf(batch_size, shuffle=True, seed=seed, labels=False, repeat=True, drop_remainder=True)
-    hist = fit_run(gan, ds, epochs=epochs, steps_per_epoch=steps, run_dir=run_dir, config=config, resume=resume, resume_keys=_PROGAN_RESUME_KEYS,
+    hist = fit_run(gan, ds, epochs=epochs, steps_per_epoch=steps, run_dir=run_dir, config=config, resume=resume, resume_keys=_PROGAN_RESUME_KEYS, older_ok=True,
                    what='ProGAN', callbacks=callbacks, observers=_observers(run_dir, gallery, image_summaries), keep_backup=True, verbose=verbose)
     if run_dir is not None: _save_gan(run_dir, gan, gan.generator_model(live=False))
     gan.gallery = gallery
