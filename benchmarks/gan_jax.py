@@ -29,8 +29,9 @@ critic's weights after a critic step differ by up to 2 x lr in a few entries (74
 the gradient penalty is itself off by up to 1.7 % against a float64 reference of the same loss (the port's: 7.5e-7),
 which the second-order pass through the critic's LayerNormalization explains (Keras' TF moments come from
 tf.nn.moments, whose variance stops the gradient through the mean: exact to first order, not to second), and Adam's
-first step moves every weight by about +-lr whatever its gradient's size. So the port computes train_gan's loss
-exactly; synthview's own critic gradient is the approximate one.
+first step moves every weight by about +-lr whatever its gradient's size. So the port computed train_gan's loss
+exactly and synthview's own critic gradient was the approximate one; build_critic now uses synthview.gan.LayerNormalization
+(the variance written out, exact to second order; 10_gan tests it against float64), which this port loads as Keras' layer.
 
 Usage (on this CPU; it runs itself twice, once per backend, then compares):
     python benchmarks/gan_jax.py equivalence        # -> benchmarks/results/gan_jax_equivalence.jsonl
@@ -41,6 +42,11 @@ import json, math, os, time
 import numpy as np
 
 CLASSES = 3
+
+def _load_keras(path, **kw):
+    "keras.saving.load_model, with synthview's critic layer norm (synthview.gan.LayerNormalization) read as Keras' own: the same layer and weights, exact to second order under JAX."
+    import keras
+    return keras.saving.load_model(path, custom_objects={'synthview>LayerNormalization': keras.layers.LayerNormalization}, **kw)
 
 # ----------------------------------------------------------------------------------------------------------------------
 # Pure functions of the step (import keras / jax lazily: this file is also the TF side's driver)
@@ -214,7 +220,7 @@ def train(prefix, out, x, y_true, *, budget, batch_size=64, n_critic=2, steps_pe
     (gan76_generator.keras, _generator_ema.keras, _critic.keras, _progress.json); returns the run's figures."""
     import keras, jax, jax.numpy as jnp
     name = os.path.basename(prefix)
-    load = lambda part: keras.saving.load_model(f'{prefix}_{part}.keras', safe_mode=True, compile=False)
+    load = lambda part: _load_keras(f'{prefix}_{part}.keras', safe_mode=True, compile=False)
     keras.utils.set_random_seed(seed)
     G, D, guide, oracle = load('generator'), load('critic'), load('guide'), load('oracle')
     step = GANStep(G, D, guide, guidance_warmup=guidance_warmup)
@@ -376,8 +382,8 @@ def _eq_tf(folder, guide_path, warmup, per_step):
             return tf.constant(v)
         return f
     for kind in ('normal', 'uniform', 'randint'): setattr(keras.random, kind, fake(kind))
-    G = keras.saving.load_model(f'{folder}/eq_generator.keras', safe_mode=True)
-    D = keras.saving.load_model(f'{folder}/eq_critic.keras', safe_mode=True)
+    G = _load_keras(f'{folder}/eq_generator.keras', safe_mode=True)
+    D = _load_keras(f'{folder}/eq_critic.keras', safe_mode=True)
     gan = WGANGP(G, D, classifier=load_classifier(guide_path), conditional=True, n_critic=2, fresh_real=True,
                  guidance_warmup=warmup, seed=0)                              # the defaults: balanced 3, cap 0.9, augment
     gan.compile(learning_rate=3e-4, generator_learning_rate=1e-4)
@@ -398,9 +404,9 @@ def _eq_jax(folder, guide_path, warmup, per_step):
     (so one step is compared at a time), else the port runs on its own from the start."""
     import keras, jax, jax.numpy as jnp
     d = dict(np.load(f'{folder}/eq_inputs.npz'))
-    G = keras.saving.load_model(f'{folder}/eq_generator.keras', safe_mode=True)
-    D = keras.saving.load_model(f'{folder}/eq_critic.keras', safe_mode=True)
-    C = keras.saving.load_model(guide_path, safe_mode=True, compile=False)
+    G = _load_keras(f'{folder}/eq_generator.keras', safe_mode=True)
+    D = _load_keras(f'{folder}/eq_critic.keras', safe_mode=True)
+    C = _load_keras(guide_path, safe_mode=True, compile=False)
     step = GANStep(G, D, C, guidance_warmup=warmup)
     state = step.initial_state()
     tf_snaps = np.load(f'{folder}/eq_tensorflow_w{warmup}.npz') if per_step else None
@@ -426,10 +432,10 @@ def _eq_ref64(folder):
     import jax; jax.config.update('jax_enable_x64', True)
     import jax.numpy as jnp, keras
     d = dict(np.load(f'{folder}/eq_inputs.npz'))
-    D32 = keras.saving.load_model(f'{folder}/eq_critic.keras', safe_mode=True)
+    D32 = _load_keras(f'{folder}/eq_critic.keras', safe_mode=True)
     D = keras.models.model_from_json(D32.to_json().replace('"float32"', '"float64"'))
     D.set_weights([w.astype(np.float64) for w in D32.get_weights()])
-    G = keras.saving.load_model(f'{folder}/eq_generator.keras', safe_mode=True)
+    G = _load_keras(f'{folder}/eq_generator.keras', safe_mode=True)
     y32 = np.eye(CLASSES, dtype=np.float32)[d['labels'][0]]
     fake = np.asarray(G([d['c_z'][0], y32], training=True)).astype(np.float64)
     real, alpha, y = d['real'][0].astype(np.float64), d['c_alpha'][0].astype(np.float64), y32.astype(np.float64)
@@ -542,8 +548,8 @@ if __name__ == '__main__':
         from synthview.classifier import load_classifier
         from synthview.trains import make_trains
         t = make_trains(a.n, size=76, seed=100)
-        G = keras.saving.load_model(f'{a.init}/{a.model}_generator.keras', safe_mode=True)
-        D = keras.saving.load_model(f'{a.init}/{a.model}_critic.keras', safe_mode=True)
+        G = _load_keras(f'{a.init}/{a.model}_generator.keras', safe_mode=True)
+        D = _load_keras(f'{a.init}/{a.model}_critic.keras', safe_mode=True)
         gan = WGANGP(G, D, classifier=load_classifier(f'{a.init}/{a.model}_guide.keras', output='logits', input_range=(-1, 1)),
                      conditional=True, n_critic=2, fresh_real=True, guidance_warmup=0, seed=0)
         gan.compile(learning_rate=3e-4, generator_learning_rate=1e-4)

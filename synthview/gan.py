@@ -18,8 +18,9 @@ from .train import fit_run, check_run_folder
 from .gallery import EpochGallery, ImageSummary
 
 # %% auto #0
-__all__ = ['gan_plan', 'build_generator', 'build_critic', 'augment_images', 'latents_from_seeds', 'GeneratorDecoder',
-           'ema_update', 'GuidedGAN', 'WGANGP', 'guide_subset', 'train_gan', 'load_generator', 'load_gan_run']
+__all__ = ['gan_plan', 'build_generator', 'LayerNormalization', 'build_critic', 'augment_images', 'latents_from_seeds',
+           'GeneratorDecoder', 'ema_update', 'GuidedGAN', 'WGANGP', 'guide_subset', 'train_gan', 'load_generator',
+           'load_gan_run']
 
 # %% ../nbs/10_gan.ipynb #87f56329
 def _image_shape(shape, name='image_shape'):
@@ -85,6 +86,26 @@ def build_generator(image_shape=(28, 28, 1),  # (H, W, C) of the images to gener
     if ch or cw: x = keras.layers.Cropping2D(((ch // 2, ch - ch // 2), (cw // 2, cw - cw // 2)), name='crop')(x)
     return keras.Model(inputs if n_classes is not None else z, x, name=name)
 
+# %% ../nbs/10_gan.ipynb #4e7cc4e9
+@keras.saving.register_keras_serializable('synthview')
+class LayerNormalization(keras.layers.LayerNormalization):
+    "keras.layers.LayerNormalization whose variance is differentiated through its mean too: exact second-order gradients (the gradient penalty)."
+    # Keras' name on purpose: weight files address a layer by its class name, so a critic's weights saved with Keras' layer
+    # (a run's checkpoints and backup from before this layer) load into this one, and this one's into Keras'.
+    def call(self, inputs):
+        if self.rms_scaling: return super().call(inputs)
+        dt = 'float32' if self.compute_dtype in ('float16', 'bfloat16') else self.compute_dtype   # statistics in float32 at least
+        x = keras.ops.cast(inputs, dt)
+        axes = [self.axis] if isinstance(self.axis, int) else list(self.axis)
+        mean = keras.ops.mean(x, axis=axes, keepdims=True)
+        var = keras.ops.mean(keras.ops.square(x - mean), axis=axes, keepdims=True)   # no stop_gradient on the mean
+        y = (x - mean) * keras.ops.rsqrt(var + self.epsilon)
+        shape = [1] * len(x.shape)
+        for a in axes: shape[a] = x.shape[a]
+        if self.gamma is not None: y = y * keras.ops.reshape(keras.ops.cast(self.gamma, dt), shape)
+        if self.beta is not None: y = y + keras.ops.reshape(keras.ops.cast(self.beta, dt), shape)
+        return keras.ops.cast(y, self.compute_dtype)
+
 # %% ../nbs/10_gan.ipynb #3522b2e3
 def build_critic(image_shape=(28, 28, 1),   # (H, W, C) of the images
                  *,
@@ -103,7 +124,7 @@ def build_critic(image_shape=(28, 28, 1),   # (H, W, C) of the images
     x = inp = keras.Input((h, w, c), name='images')
     for i, wd in enumerate(widths):
         x = keras.layers.Conv2D(wd, kernel_size, strides=2, padding='same', name=f'down{i}')(x)
-        if norm == 'layer': x = keras.layers.LayerNormalization(name=f'ln{i}')(x)
+        if norm == 'layer': x = LayerNormalization(name=f'ln{i}')(x)
         x = keras.layers.LeakyReLU(0.2, name=f'lrelu{i}')(x)
     x = keras.layers.Flatten(name='flatten')(x)
     score = keras.layers.Dense(1, name='score')(x)
