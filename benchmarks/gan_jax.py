@@ -87,13 +87,14 @@ class GANStep:
     """The WGAN-GP step of synthview's WGANGP (conditional, projection critic, guided), as pure JAX functions of a state
     (generator/critic/EMA variables, both optimizers' variables, the generator-step counter)."""
     def __init__(self, generator, critic, guide, *, critic_lr=3e-4, generator_lr=1e-4, gp_weight=10.0, gp_epsilon=1e-10,
-                 guidance_weight=3.0, guidance_cap=0.9, guidance_warmup=200, ema_beta=0.999, augment=True):
+                 guidance_weight=3.0, guidance_cap=0.9, guidance_warmup=200, guidance_ramp=0, ema_beta=0.999, augment=True):
         import keras
         self.G, self.D, self.C = generator, critic, guide
         assert not critic.non_trainable_variables, 'the critic must hold no state (no batch norm: see build_critic)'
         self.latent_dim = int(generator.inputs[0].shape[-1])
         self.gp_weight, self.gp_epsilon = gp_weight, gp_epsilon
         self.guidance_weight, self.guidance_cap, self.guidance_warmup = guidance_weight, guidance_cap, guidance_warmup
+        self.guidance_ramp = guidance_ramp
         self.ema_beta, self.augment = ema_beta, augment
         # GuidedGAN.compile: Adam with the paper's betas, two learning rates (train_gan: critic 3e-4, generator 1e-4)
         self.d_opt = keras.optimizers.Adam(critic_lr, beta_1=0.5, beta_2=0.9, epsilon=1e-7, name='critic_adam')
@@ -156,7 +157,8 @@ class GANStep:
         (nll_m, (nll, logits)), g_guide = jax.value_and_grad(nll_mean, has_aux=True)(fake)
         # _image_gradient, 'balanced': scale = w ||g_critic|| / (||g_guide|| + 1e-12), not differentiated, times the ramp
         scale = self.guidance_weight * jnp.sqrt(jnp.sum(jnp.square(g_critic))) / (jnp.sqrt(jnp.sum(jnp.square(g_guide))) + 1e-12)
-        ramp = (state['g_step'] - self.guidance_warmup >= 0).astype(jnp.float32)   # _guidance_ramp with guidance_ramp=0
+        since = (state['g_step'] - self.guidance_warmup).astype(jnp.float32)     # _guidance_ramp: 0 in the warm-up, then linear to 1
+        ramp = (since >= 0).astype(jnp.float32) if self.guidance_ramp == 0 else jnp.clip((since + 1.0) / self.guidance_ramp, 0.0, 1.0)
         scale = jax.lax.stop_gradient(scale) * ramp
         keep = (nll > -math.log(self.guidance_cap)).astype(g_guide.dtype)    # capped: no push at p(y) >= cap
         g_img = g_critic + scale * g_guide * keep[:, None, None, None]
@@ -214,7 +216,7 @@ def latents_from_seeds(seeds, latent_dim):
 
 
 def train(prefix, out, x, y_true, *, budget, batch_size=64, n_critic=2, steps_per_call=10, checkpoint_every=180.0,
-          seed=0, n_eval=300, guidance_warmup=200, log=print):
+          seed=0, n_eval=300, guidance_warmup=200, guidance_ramp=0, log=print):
     """Train the conditional guided WGAN-GP of `prefix` (PREFIX_generator.keras, _critic.keras, _guide.keras,
     _oracle.keras, untrained, made by zoo_trains_device.py init) on uint8 images x for `budget` seconds, under Keras' JAX
     backend. The critic sees the real images the guide assigns to a class at p >= 0.5, labelled with its verdict
@@ -225,7 +227,7 @@ def train(prefix, out, x, y_true, *, budget, batch_size=64, n_critic=2, steps_pe
     load = lambda part: _load_keras(f'{prefix}_{part}.keras', safe_mode=True, compile=False)
     keras.utils.set_random_seed(seed)
     G, D, guide, oracle = load('generator'), load('critic'), load('guide'), load('oracle')
-    step = GANStep(G, D, guide, guidance_warmup=guidance_warmup)
+    step = GANStep(G, D, guide, guidance_warmup=guidance_warmup, guidance_ramp=guidance_ramp)
     state = step.initial_state()
     t0 = time.perf_counter()
     # gan.guide_subset: the guide's verdicts (p >= 0.5) label the real images the critic sees
@@ -259,7 +261,7 @@ def train(prefix, out, x, y_true, *, budget, batch_size=64, n_critic=2, steps_pe
     os.makedirs(out, exist_ok=True)
     # the run's settings, written before the first step: `wrap` needs them also when the run is cut short (no JSON line)
     recipe = dict(critic_lr=3e-4, generator_lr=1e-4, betas=[0.5, 0.9], gp_weight=10.0, guidance_weight=3.0,
-                  guidance_mode='balanced', guidance_cap=0.9, guidance_augment=True, guidance_warmup=guidance_warmup,
+                  guidance_mode='balanced', guidance_cap=0.9, guidance_augment=True, guidance_warmup=guidance_warmup, guidance_ramp=guidance_ramp,
                   ema_beta=0.999, fresh_real=True, critic_sees='guide', conditional=True)
     run_config = dict(model=name, recipe=recipe, batch_size=batch_size, n_critic=n_critic, real_images_available=len(x),
                       seed=seed, device=str(jax.devices()[0].device_kind))
@@ -368,7 +370,7 @@ def _snap_tf(G, D, gan):
     return dict(g_tv=arr(G.trainable_variables), g_ntv=arr(G.non_trainable_variables), d_tv=arr(D.trainable_variables),
                 d_opt=arr(gan.critic_optimizer.variables), g_opt=arr(gan.generator_optimizer.variables))
 
-def _eq_tf(folder, guide_path, warmup, per_step):
+def _eq_tf(folder, guide_path, warmup, per_step, ramp=0):
     """synthview's own WGANGP (TF), keras.random replaced by the saved numbers: two critic steps, one generator step;
     the state after each step is kept."""
     import keras, tensorflow as tf
@@ -387,7 +389,7 @@ def _eq_tf(folder, guide_path, warmup, per_step):
     G = _load_keras(f'{folder}/eq_generator.keras', safe_mode=True)
     D = _load_keras(f'{folder}/eq_critic.keras', safe_mode=True)
     gan = WGANGP(G, D, classifier=load_classifier(guide_path), conditional=True, n_critic=2, fresh_real=True,
-                 guidance_warmup=warmup, seed=0)                              # the defaults: balanced 3, cap 0.9, augment
+                 guidance_warmup=warmup, guidance_ramp=ramp, seed=0)                              # the defaults: balanced 3, cap 0.9, augment
     gan.compile(learning_rate=3e-4, generator_learning_rate=1e-4)
     out, snaps = {}, [_snap_tf(G, D, gan)]
     for i in range(2):
@@ -401,7 +403,7 @@ def _eq_tf(folder, guide_path, warmup, per_step):
     snaps.append(_snap_tf(G, D, gan))
     return out, snaps
 
-def _eq_jax(folder, guide_path, warmup, per_step):
+def _eq_jax(folder, guide_path, warmup, per_step, ramp=0):
     """The port (JAX), from the same files and numbers; per_step: each step starts from the TF side's state before it
     (so one step is compared at a time), else the port runs on its own from the start."""
     import keras, jax, jax.numpy as jnp
@@ -409,9 +411,9 @@ def _eq_jax(folder, guide_path, warmup, per_step):
     G = _load_keras(f'{folder}/eq_generator.keras', safe_mode=True)
     D = _load_keras(f'{folder}/eq_critic.keras', safe_mode=True)
     C = _load_keras(guide_path, safe_mode=True, compile=False)
-    step = GANStep(G, D, C, guidance_warmup=warmup)
+    step = GANStep(G, D, C, guidance_warmup=warmup, guidance_ramp=ramp)
     state = step.initial_state()
-    tf_snaps = np.load(f'{folder}/eq_tensorflow_w{warmup}.npz') if per_step else None
+    tf_snaps = np.load(f'{folder}/eq_tensorflow_w{warmup}{_ramp_tag(ramp)}.npz') if per_step else None
     def from_tf(state, k):
         if tf_snaps is None: return state
         return dict(state, **{g: [jnp.asarray(tf_snaps[f'{k}_{g}_{j}']) for j in range(len(state[g]))] for g in GROUPS})
@@ -461,10 +463,12 @@ def _vs_ref64(folder, snap):
         if np.abs(g64).max() > 0: errs.append(float(np.abs(m / 0.5 - g64).max() / np.abs(g64).max()))
     return float(f'{max(errs):.3g}')
 
-def equivalence_side(folder, guide_path, warmup, backend, per_step):
+def _ramp_tag(ramp): return f'_r{ramp}' if ramp else ''
+
+def equivalence_side(folder, guide_path, warmup, backend, per_step, ramp=0):
     if backend == 'jax64': return _eq_ref64(folder)
-    logs, snaps = (_eq_jax if backend == 'jax' else _eq_tf)(folder, guide_path, warmup, per_step)
-    name = f'{folder}/eq_{backend}_w{warmup}' + ('_per_step' if backend == 'jax' and per_step else '') + '.npz'
+    logs, snaps = (_eq_jax if backend == 'jax' else _eq_tf)(folder, guide_path, warmup, per_step, ramp)
+    name = f'{folder}/eq_{backend}_w{warmup}{_ramp_tag(ramp)}' + ('_per_step' if backend == 'jax' and per_step else '') + '.npz'
     np.savez(name, logs=json.dumps(logs), **{f'{k}_{g}_{j}': v for k, sn in enumerate(snaps) for g in GROUPS for j, v in enumerate(sn[g])})
 
 def _compare(tf_, jx):
@@ -497,6 +501,7 @@ if __name__ == '__main__':
     p.add_argument('--guide', default='synthview/models/trains-classifier/classifier.keras')
     p.add_argument('--backend', default='tensorflow')
     p.add_argument('--warmup', type=int, default=0)
+    p.add_argument('--ramp', type=int, default=0)
     p.add_argument('--per-step', type=int, default=0)
     p.add_argument('--init', default='.devin/init')
     p.add_argument('--model', default='gan76s')
@@ -505,21 +510,22 @@ if __name__ == '__main__':
     p.add_argument('--n', type=int, default=3000)
     a = p.parse_args()
     if a.what == 'side':
-        equivalence_side(a.folder, a.guide, a.warmup, a.backend, a.per_step); sys.exit(0)
+        equivalence_side(a.folder, a.guide, a.warmup, a.backend, a.per_step, a.ramp); sys.exit(0)
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     if a.what == 'equivalence':
         _eq_setup(a.folder)
         res = {}
-        for warmup in (0, 1):                        # guidance on at the first generator step, and off (warm-up)
+        for warmup, ramp in ((0, 0), (1, 0), (0, 4)):   # guidance on at the first generator step, off (warm-up), a quarter (ramp)
             for backend, per_step in (('tensorflow', 0), ('jax', 1), ('jax', 0)):
                 env = {k: v for k, v in os.environ.items() if k != 'KERAS_BACKEND'}
                 if backend == 'jax': env['KERAS_BACKEND'] = 'jax'
-                subprocess.run([sys.executable, __file__, 'side', '--folder', a.folder, '--guide', a.guide, '--warmup', str(warmup),
+                subprocess.run([sys.executable, __file__, 'side', '--folder', a.folder, '--guide', a.guide, '--warmup', str(warmup), '--ramp', str(ramp),
                                 '--backend', backend, '--per-step', str(per_step)], env=env, check=True)
-            tf_ = np.load(f'{a.folder}/eq_tensorflow_w{warmup}.npz')
-            res[f'guidance_warmup_{warmup}'] = dict(
-                each_step_from_the_same_state=_compare(tf_, np.load(f'{a.folder}/eq_jax_w{warmup}_per_step.npz')),
-                three_steps_chained=_compare(tf_, np.load(f'{a.folder}/eq_jax_w{warmup}.npz')))
+            tag = f'w{warmup}{_ramp_tag(ramp)}'
+            tf_ = np.load(f'{a.folder}/eq_tensorflow_{tag}.npz')
+            res[f'guidance_warmup_{warmup}' + (f'_ramp_{ramp}' if ramp else '')] = dict(
+                each_step_from_the_same_state=_compare(tf_, np.load(f'{a.folder}/eq_jax_{tag}_per_step.npz')),
+                three_steps_chained=_compare(tf_, np.load(f'{a.folder}/eq_jax_{tag}.npz')))
         env = {k: v for k, v in os.environ.items() if k != 'KERAS_BACKEND'}; env['KERAS_BACKEND'] = 'jax'
         subprocess.run([sys.executable, __file__, 'side', '--folder', a.folder, '--backend', 'jax64'], env=env, check=True)
         ref64 = dict(what="the first critic step's gradient (read from Adam's first moment) against a float64 reference of the same loss "
@@ -533,7 +539,7 @@ if __name__ == '__main__':
                  'from the same .keras weights and the same random numbers (latents, labels, interpolation factors, augmentation shifts, blur '
                  "mixes and noise injected into synthview's keras.random calls), train_gan's recipe: projection critic on the real labels, a "
                  'fresh real batch per critic step, gp 10, Adam 3e-4 / 1e-4 (0.5, 0.9), guidance balanced 3, cap 0.9, through augmentations; '
-                 'guidance_warmup 0 (guidance on) and 1 (off at this step). each_step_from_the_same_state: every step of the port starts '
+                 'guidance_warmup 0 (guidance on), 1 (off at this step) and 0 with guidance_ramp 4 (a quarter of the weight at this step). each_step_from_the_same_state: every step of the port starts '
                  "from TF's state before it; three_steps_chained: the port alone from the start. State groups: g_tv/g_ntv generator trainable / "
                  'batch-norm statistics, d_tv critic, d_opt/g_opt the Adams (iterations, learning rate, first and second moments)',
             networks=dict(image_shape=list(EQ_SHAPE), latent_dim=EQ_LATENT, generator_widths=list(EQ_GW), critic_widths=list(EQ_CW),

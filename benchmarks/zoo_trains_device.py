@@ -68,6 +68,8 @@ p.add_argument('--models', default=None, help='init / wrap: only these (comma-se
 p.add_argument('--gan-batch-size', type=int, default=64, help='real images per critic step (train_gan: batch_size)')
 p.add_argument('--steps-per-call', type=int, default=10, help='generator steps per jitted call (lax.scan)')
 p.add_argument('--checkpoint-every', type=float, default=180.0, help='seconds between GAN checkpoints')
+p.add_argument('--guidance-warmup', type=int, default=200, help='GAN: generator steps without guidance (train_gan: guidance_warmup)')
+p.add_argument('--guidance-ramp', type=int, default=0, help='GAN: generator steps over which guidance then rises to its full weight (train_gan: guidance_ramp)')
 a = p.parse_args()
 
 # What each entry is: the builder's arguments (the untrained model is made by synthview's builder in `init`).
@@ -136,7 +138,7 @@ def wrap_gan(name, m):
     r = line['recipe']
     gan = WGANGP(g, c, classifier=load_classifier(GUIDE), conditional=True, guidance_weight=r['guidance_weight'],
                  guidance_mode=r['guidance_mode'], guidance_cap=r['guidance_cap'], guidance_augment=True,
-                 guidance_warmup=r['guidance_warmup'], gp_weight=r['gp_weight'], n_critic=line['n_critic'], fresh_real=True,
+                 guidance_warmup=r['guidance_warmup'], guidance_ramp=r.get('guidance_ramp', 0), gp_weight=r['gp_weight'], n_critic=line['n_critic'], fresh_real=True,
                  ema_beta=ema_beta, seed=m['seed'])
     if ema_beta is not None: gan.generator_ema.set_weights(ema.get_weights())
     gan.compile(learning_rate=r['critic_lr'], generator_learning_rate=r['generator_lr'])
@@ -150,7 +152,7 @@ def wrap_gan(name, m):
         batch_size=line['batch_size'], seed=m['seed'], latent_dim=b['latent_dim'], generator_widths=list(b['generator_widths']),
         critic_widths=list(b['critic_widths']), n_critic=line['n_critic'], guidance_weight=r['guidance_weight'],
         guidance_mode=r['guidance_mode'], guidance_cap=r['guidance_cap'], guidance_augment=True, guidance_warmup=r['guidance_warmup'],
-        guidance_ramp=0, gp_weight=r['gp_weight'], gp_every=1, fresh_real=True, ema_beta=ema_beta, learning_rate=r['critic_lr'],
+        guidance_ramp=r.get('guidance_ramp', 0), gp_weight=r['gp_weight'], gp_every=1, fresh_real=True, ema_beta=ema_beta, learning_rate=r['critic_lr'],
         generator_learning_rate=r['generator_lr'], critic_sees='guide', generator_steps=steps, real_images=progress['real_images'],
         trained_by=f"benchmarks/zoo_trains_device.py train (JAX port benchmarks/gan_jax.py) on {line['device']}"))
     dec = GeneratorDecoder(shown)
@@ -284,6 +286,7 @@ for name, budget in budgets.items():
         x, y = data[m['size']]
         r = gan_jax.train(os.path.join(a.init, name), a.out, x, y, budget=budget, batch_size=a.gan_batch_size,
                           steps_per_call=a.steps_per_call, checkpoint_every=a.checkpoint_every, seed=m['seed'],
+                          guidance_warmup=a.guidance_warmup, guidance_ramp=a.guidance_ramp,
                           log=lambda s: print(s, flush=True))
         r = dict(benchmark='zoo_trains_device', **r, size=m['size'], build=m['build'], seed=m['seed'], train_images=len(x),
                  generate_seconds=round(gen_s, 1), host_cpus=os.cpu_count(), machine=platform.machine(),
