@@ -10,6 +10,7 @@ Steps (each resumable; the run folder is --root/--name):
           benchmarks/results/trains_gan.jsonl.
   report  the same final evaluation, grids and line for a run stopped early (rebuilt from RUN/config.json and its last
           good weights).
+Both save the generator they judged as RUN/report_generator.keras (benchmarks/zoo_build.py --source takes it).
 Usage:
   python benchmarks/trains_gan.py run --name cond76 --images 400000
   python benchmarks/trains_gan.py report --name cond76
@@ -110,10 +111,12 @@ def rebuild():
     return gan, info
 
 gan, info = run() if a.step == 'run' else rebuild()
+shown = run_dir/'report_generator.keras'   # the generator judged below (the EMA one where the run keeps it), for zoo_build.py
+gan.shown_generator().save(str(shown))
 curve = [json.loads(l) for l in open(run_dir/'curve.jsonl')] if (run_dir/'curve.jsonl').is_file() else []
 final = judge(gan)
 write_line(dict(step=a.step, name=a.name, size=a.size, guide='zoo:trains-classifier', oracle='zoo:trains-oracle', n_eval_per_type=a.n_eval,
                 generator_steps=int(gan.generator_optimizer.iterations), images=curve[-1]['images'] if curve else None,
                 cpu_seconds=curve[-1]['cpu_seconds'] if curve else None, seconds=curve[-1]['seconds'] if curve else None,
-                final=final, curve=[{k: v for k, v in c.items() if k != 'per_class'} for c in curve], grids=grids(gan),
+                final=final, judged_generator=str(shown), curve=[{k: v for k, v in c.items() if k != 'per_class'} for c in curve], grids=grids(gan),
                 synthview_commit=os.environ.get('SYNTHVIEW_COMMIT'), **info), 'trains_gan')
