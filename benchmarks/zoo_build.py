@@ -55,7 +55,8 @@ DATA = {'fashion-mnist': 'Fashion-MNIST (Zalando Research, MIT licence): 60,000 
         'trains': "synthview's procedural trains (synthview.trains: TypeA/TypeB/TypeC defined by explicit rules), fresh images "
                   "from make_trains; test images: seed 12345"}
 if a.data == 'trains':
-    size = (load_vae(dest).image_shape if a.kind == 'vae' else load_classifier(dest).input_size)[0]
+    size = (load_vae(dest).image_shape if a.kind == 'vae' else load_classifier(dest).input_size if a.kind == 'classifier'
+            else GeneratorDecoder(keras.saving.load_model(dest, safe_mode=True, compile=False)).image_shape)[0]
     test = make_trains(a.n_test, size=size, seed=12345)
 else: train, test = load_fashion_mnist()
 figures = {'test_images': len(test)}

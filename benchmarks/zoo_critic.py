@@ -1,7 +1,8 @@
 """Zoo: add the trained critic of a generator entry, taken from the training run that made the entry's generator, so the
 entry can be trained further (`zoo.load_gan`, `train_gan(..., init=...)`; the demo's short fine-tune).
 
-The run's GAN is rebuilt from its config.json and gan.weights.h5 (the whole WGAN-GP at the end of training); the script
+The run's GAN is rebuilt from its config.json and gan.weights.h5 (the whole WGAN-GP at the end of training; a run stopped
+early: its last good checkpoint, checkpoints/last_good.weights.h5, as gan.load_gan_run takes it); the script
 checks that the rebuilt generator's weights are the entry's generator's, bit for bit, before it writes
 synthview/models/<entry>/critic.keras and records the critic (file, SHA-256, the run it came from) in the entry's card.
 Put the printed SHA-256 into zoo.ENTRIES[<entry>]['critic_sha256'] (nbs/13_zoo.ipynb).
@@ -23,7 +24,9 @@ p.add_argument('--guide', required=True, help='the zoo classifier that guided it
 a = p.parse_args()
 run = Path(a.run)
 guide = zoo.load(a.guide)
-gan = load_gan_run(run, guide, weights=RUN_FILES.path(run, 'gan_weights'))   # the finished run's whole GAN
+w = RUN_FILES.path(run, 'gan_weights')
+w = w if w.is_file() else RUN_FILES.path(run, 'checkpoints')/'last_good.weights.h5'   # a run stopped early
+gan = load_gan_run(run, guide, weights=w)                                   # the run's whole GAN
 entry = zoo.load(a.name).generator
 same = len(entry.weights) == len(gan.shown_generator().weights) and all(
     np.array_equal(np.asarray(u), np.asarray(v)) for u, v in zip(entry.weights, gan.shown_generator().weights))
@@ -33,7 +36,7 @@ with atomic_path(dest, suffix='.tmp.keras') as tmp: gan.critic.save(tmp)
 sha = hashlib.sha256(dest.read_bytes()).hexdigest()
 card = zoo.card(a.name)
 card['critic'] = dict(file=dest.name, sha256=sha, bytes=dest.stat().st_size, params=int(gan.critic.count_params()),
-                      taken_from=f"{run}/gan.weights.h5 (the same run's generator is the entry's, checked bit for bit)",
+                      taken_from=f"{w} (the same run's generator is the entry's, checked bit for bit)",
                       added_by='python ' + shlex.join(sys.argv))
 atomic_write_json(dest.parent/'card.json', card)
 print(json.dumps(dict(entry=a.name, critic=str(dest), critic_sha256=sha, bytes=dest.stat().st_size)))
