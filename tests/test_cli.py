@@ -82,25 +82,29 @@ def test_demo_tiny(tmp_path):
 
 
 def test_demo_zoo(tmp_path):
-    """The README's main job as it runs by default: the zoo's pretrained trains models (classifier, oracle, VAE; the zoo has
-    no trains generator yet, so no GAN step and the dataset comes from the VAE), measured on the run's own test trains,
-    then frontiers, gradient baselines, the synthetic dataset and the report; a much smaller --n than the default. A --size
-    the zoo's models were not trained at is refused with the entry named, before anything is written."""
+    """The README's main job as it runs by default: the zoo's pretrained trains models (classifier, oracle, conditional
+    GAN with its critic, VAE), measured on the run's own test trains, a short guided fine-tune of the pretrained GAN
+    (one epoch here) with its epoch gallery, then frontiers, gradient baselines, the synthetic dataset (from the VAE on
+    the trains: ZOO_DEMO) and the report; a much smaller --n than the default. A --size the zoo's models were not trained at is refused with the
+    entry named, before anything is written."""
     out = tmp_path/'demo'
-    r = run('demo', '--n', '60', '--n-per-class', '3', '--out', str(out), '--quiet')
+    r = run('demo', '--n', '60', '--n-per-class', '3', '--gan-epochs', '1', '--gan-batch-size', '16', '--out', str(out), '--quiet')
     assert r.returncode == 0, r.stderr[-3000:]
-    assert 'the zoo has no pretrained trains generator yet' in r.stdout and 'demo finished in' in r.stdout
+    assert 'demo finished in' in r.stdout and 'no pretrained' not in r.stdout
     cfg = json.loads((out/'config.json').read_text())
-    assert cfg['zoo'] == dict(classifier='trains-classifier', oracle='trains-oracle', vae='trains-vae')
+    assert cfg['zoo'] == dict(classifier='trains-classifier', oracle='trains-oracle', gan='trains-conditional-gan', vae='trains-vae')
     assert cfg['data']['size'] == 76 and cfg['data']['n'] == 60
-    assert [k for k, v in cfg['steps'].items() if v['status'] == 'done'] == ['classifier', 'oracle', 'vae', 'frontier', 'attribution', 'generate', 'report']
+    assert [k for k, v in cfg['steps'].items() if v['status'] == 'done'] == ['classifier', 'oracle', 'gan', 'vae', 'frontier', 'attribution', 'generate', 'report']
     m, om = (json.loads((out/d/'metrics.json').read_text()) for d in ('classifier', 'oracle'))
     assert sum(map(sum, m['confusion'])) == 12 and m['test_accuracy'] >= 0.9    # the pretrained classifier on 12 fresh test trains (card: 0.998)
     assert m['zoo']['entry'] == 'trains-classifier' and m['zoo']['figures']['test_accuracy'] >= 0.98
     assert om['zoo']['entry'] == 'trains-oracle' and om['agreement_on_real'] >= 0.9 and om['n_test'] == 12
     assert (out/'classifier'/'classifier.keras.json').is_file()                 # the class names came with it
-    assert json.loads((out/'dataset'/'manifest.json').read_text())['source'].startswith('trains_vae')
-    assert (out/'report.html').is_file() and 'trains-classifier' in (out/'report.html').read_text()
+    gcfg = json.loads((out/'gan'/'config.json').read_text())
+    assert gcfg['init'] == ['generator', 'critic'] and gcfg['epochs'] == 1 and gcfg['image_shape'] == [76, 76, 3]   # fine-tuned from the zoo's pair
+    assert (out/'gan'/'gallery'/'epoch_0001.png').is_file() and (out/'gan'/'generator.keras').is_file()
+    assert json.loads((out/'dataset'/'manifest.json').read_text())['source'].startswith('trains_vae')   # the trains dataset comes from the VAE (ZOO_DEMO)
+    assert (out/'report.html').is_file() and 'trains-conditional-gan' in (out/'report.html').read_text()
     r2 = run('demo', '--size', '38', '--out', str(tmp_path/'other'), '--quiet')
     assert r2.returncode == 2 and "zoo entry 'trains-classifier'" in r2.stderr and 'images (76, 76)' in r2.stderr, r2.stderr
     assert not (tmp_path/'other'/'classifier'/'classifier.keras').exists()
