@@ -41,8 +41,12 @@ Usage:
   the evaluation; carry .whl (the wheels of keras, namex and optree) and .devin/gan (17 MB)):
     python benchmarks/zoo_trains_device.py init --models gan76 --init .devin/gan
     pip install --no-deps .whl/*.whl && KERAS_BACKEND=jax python benchmarks/zoo_trains_device.py train --init .devin/gan \
-        --out $OUT --n 250000 --test 0 --budgets gan76=480 --gan-batch-size 64 --steps-per-call 20 --checkpoint-every 120
+        --out $OUT --n 250000 --test 0 --budgets gan76=480 --gan-batch-size 64 --steps-per-call 20 --checkpoint-every 120 \
+        --guidance-warmup 3000 --guidance-ramp 1500
     python benchmarks/zoo_trains_device.py wrap --models gan76 --out runs/zoo_trains_device   # the device's files copied there
+  (guidance off for 3,000 generator steps, then ramped over 1,500: at 76 x 76 on this CPU, guidance from step 200 left
+  the generator in fog after 209,664 images, while the late start drew skies, grounds and trains-like bands; lines
+  name=cond76 and name=cond76_late of benchmarks/results/trains_gan.jsonl)
   the tiny GAN on this CPU (the path end to end; its images are fog):
     python benchmarks/zoo_trains_device.py init --models gan76s
     KERAS_BACKEND=jax python benchmarks/zoo_trains_device.py train --init .devin/init --out .devin/tiny --n 3000 --test 0 \
