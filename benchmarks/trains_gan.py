@@ -26,7 +26,7 @@ import keras
 from PIL import Image
 from _results import write_line
 from synthview import zoo
-from synthview.core import image_grid, RUN_FILES
+from synthview.core import image_grid
 from synthview.trains import make_trains, TRAIN_CLASSES
 from synthview.gan import guide_subset, load_gan_run
 from synthview.metrics import oracle_report
@@ -101,8 +101,7 @@ def run():
 def rebuild():
     gan = load_gan_run(run_dir, guide)         # gan.weights.h5, else (a run stopped early) its last good epoch
     cfg = json.loads((run_dir/'config.json').read_text())
-    w = RUN_FILES.path(run_dir, 'gan_weights')
-    w = w if w.is_file() else RUN_FILES.path(run_dir, 'checkpoints')/'last_good.weights.h5'
+    w = gan.weights_file
     info = dict(config=cfg, stopped_early=True, weights=str(w))
     if w.parent.name == 'checkpoints':        # the epoch of those weights, and the real images seen by then
         ep = json.loads((w.parent/'last_good.json').read_text())['epoch']

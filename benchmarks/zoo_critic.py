@@ -14,7 +14,7 @@ import argparse, hashlib, json, shlex, sys
 from pathlib import Path
 import numpy as np
 from synthview import zoo
-from synthview.core import atomic_write_json, atomic_path, RUN_FILES
+from synthview.core import atomic_write_json, atomic_path
 from synthview.gan import load_gan_run
 
 p = argparse.ArgumentParser()
@@ -24,9 +24,8 @@ p.add_argument('--guide', required=True, help='the zoo classifier that guided it
 a = p.parse_args()
 run = Path(a.run)
 guide = zoo.load(a.guide)
-w = RUN_FILES.path(run, 'gan_weights')
-w = w if w.is_file() else RUN_FILES.path(run, 'checkpoints')/'last_good.weights.h5'   # a run stopped early
-gan = load_gan_run(run, guide, weights=w)                                   # the run's whole GAN
+gan = load_gan_run(run, guide)          # the run's whole GAN: gan.weights.h5, else (a run stopped early) its last good checkpoint
+w = gan.weights_file
 entry = zoo.load(a.name).generator
 same = len(entry.weights) == len(gan.shown_generator().weights) and all(
     np.array_equal(np.asarray(u), np.asarray(v)) for u, v in zip(entry.weights, gan.shown_generator().weights))

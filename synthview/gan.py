@@ -953,7 +953,7 @@ _REBUILD_KEYS = ('guidance_weight', 'guidance_mode', 'guidance_cap', 'guidance_a
 def load_gan_run(run_dir,           # a train_gan run folder
                  classifier=None,   # the run's guide (a Classifier, Keras model or .keras path); None for an unguided run
                  weights=None):     # a weights file; None: the finished run's gan.weights.h5, else its last good checkpoint (a run stopped early)
-    "The whole WGAN-GP of a train_gan run (generator, critic, EMA), rebuilt from its config.json and loaded with its weights: to judge it again or take its critic."
+    "The whole WGAN-GP of a train_gan run (generator, critic, EMA), rebuilt from its config.json and loaded with its weights: to judge it again or take its critic (`.weights_file`: the file loaded)."
     cfg_f = RUN_FILES.path(run_dir, 'config')
     if not cfg_f.is_file(): raise DataError.expected('run_dir', f'a train_gan run folder with {RUN_FILES.config}', repr(str(run_dir)))
     cfg = json.loads(cfg_f.read_text())
@@ -969,4 +969,5 @@ def load_gan_run(run_dir,           # a train_gan run folder
     if weights is None and not w.is_file(): w = RUN_FILES.path(run_dir, 'checkpoints')/'last_good.weights.h5'
     if not w.is_file(): raise DataError.expected('run_dir', f"the GAN's weights ({RUN_FILES.gan_weights}, or a last good checkpoint)", f"neither in {str(run_dir)!r}")
     gan.compile(); gan.load_weights(w)
+    gan.weights_file = w                  # which file it was (a script records it)
     return gan
