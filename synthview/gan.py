@@ -52,6 +52,14 @@ def gan_plan(image_shape,          # (H, W, C) of the images
                 latent_dim=128 if min(h, w) < 64 else 256)
 
 # %% ../nbs/10_gan.ipynb #e497ec66
+def _label_affine(x, y, i):
+    "Class-conditional normalisation's affine part: x * gamma(y) + beta(y), per channel, from a one-hot label (starts at gamma 1, beta 0)."
+    c = int(x.shape[-1])
+    gamma = keras.layers.Dense(c, kernel_initializer='zeros', bias_initializer='ones', name=f'label_scale{i}')(y)
+    beta = keras.layers.Dense(c, kernel_initializer='zeros', name=f'label_shift{i}')(y)
+    x = keras.layers.Multiply(name=f'scaled{i}')([x, keras.layers.Reshape((1, 1, c), name=f'label_scale{i}_map')(gamma)])
+    return keras.layers.Add(name=f'shifted{i}')([x, keras.layers.Reshape((1, 1, c), name=f'label_shift{i}_map')(beta)])
+
 def build_generator(image_shape=(28, 28, 1),  # (H, W, C) of the images to generate
                     latent_dim:int|None=None,  # size of the latent vector; None: gan_plan's
                     *,
@@ -59,6 +67,7 @@ def build_generator(image_shape=(28, 28, 1),  # (H, W, C) of the images to gener
                     widths=None,                # channels per block, coarse to fine; its length sets the blocks; None: gan_plan's
                     kernel_size:int=4,          # of the transposed convolutions
                     norm:str|None='batch',      # 'batch', 'layer' or None
+                    conditioning:str='input',   # a conditional generator's label: 'input' (joined to the latent) or 'norm' (also sets every norm layer's scale and shift)
                     name:str='generator') -> keras.Model:
     "A DCGAN-style generator: latent (and one-hot class) -> canonical images in [-1, 1] of shape (H, W, C)."
     h, w, c = _image_shape(image_shape)
@@ -67,10 +76,15 @@ def build_generator(image_shape=(28, 28, 1),  # (H, W, C) of the images to gener
     widths = widths or plan['generator_widths']
     latent_dim = check_int('latent_dim', latent_dim if latent_dim is not None else plan['latent_dim'], 1)
     norm = check_choice('norm', norm, ('batch', 'layer', None))
+    conditioning = check_choice('conditioning', conditioning, ('input', 'norm'))
+    if conditioning == 'norm' and (n_classes is None or norm is None):
+        raise ArgumentError.expected('conditioning', "'input' for a generator without labels or norm layers ('norm' sets their scale and shift per class)", repr(conditioning))
     sync = tf.distribute.get_strategy().num_replicas_in_sync > 1
     def normed(x, i):
-        if norm == 'batch': x = keras.layers.BatchNormalization(synchronized=sync, name=f'bn{i}')(x)
-        elif norm == 'layer': x = keras.layers.LayerNormalization(name=f'ln{i}')(x)
+        cond = conditioning == 'norm'          # the label's scale and shift replace the layer's own
+        if norm == 'batch': x = keras.layers.BatchNormalization(synchronized=sync, center=not cond, scale=not cond, name=f'bn{i}')(x)
+        elif norm == 'layer': x = keras.layers.LayerNormalization(center=not cond, scale=not cond, name=f'ln{i}')(x)
+        if cond: x = _label_affine(x, y, i)
         return keras.layers.ReLU(name=f'relu{i}')(x)
     z = keras.Input((latent_dim,), name='latent'); inputs = [z]; x = z
     if n_classes is not None:
@@ -780,7 +794,8 @@ def guide_subset(data,                 # ImageDataset of real images (its labels
 _RESUME_KEYS = ('image_shape', 'classifier', 'target', 'conditional', 'classes', 'batch_size', 'seed', 'latent_dim', 'generator_widths',
                 'critic_widths', 'n_critic', 'guidance_weight', 'gp_weight', 'learning_rate', 'gallery_seeds', 'gallery_classes',
                 'gallery_threshold', 'guidance_mode', 'guidance_cap', 'guidance_augment', 'guidance_warmup', 'guidance_ramp', 'gp_every',
-                'fresh_real', 'ema_beta', 'generator_learning_rate', 'critic_sees')
+                'fresh_real', 'ema_beta', 'generator_learning_rate', 'critic_sees',
+                'generator_conditioning')   # older_ok: a run from before a key resumes (generator_conditioning was 'input')
 
 def _observers(run_dir, gallery, image_summaries) -> list:
     "A GAN run's own callbacks for fit_run: the epoch gallery, and generated grids for TensorBoard when the run has a folder."
@@ -836,18 +851,19 @@ def _copy_model(m:keras.Model) -> keras.Model:
     c.set_weights(m.get_weights())
     return c
 
-def _networks(shape, latent_dim, n_classes, sees, generator_widths, critic_widths, init) -> tuple:
+def _networks(shape, latent_dim, n_classes, sees, generator_widths, critic_widths, init, conditioning='input') -> tuple:
     "train_gan's generator and critic (call inside the strategy's scope): copies of init's, else new ones (a projection critic when the critic sees the guide's labels)."
     if init is not None: return tuple(_copy_model(m) for m in init)     # the caller's models stay as they were
-    return (build_generator(shape, latent_dim, n_classes=n_classes, widths=generator_widths),
+    return (build_generator(shape, latent_dim, n_classes=n_classes, widths=generator_widths, conditioning=conditioning),
             build_critic(shape, widths=critic_widths, n_classes=n_classes if sees == 'guide' else None))
 
-def _check_init(init, data, clf, conditional, critic_sees, latent_dim, generator_widths, critic_widths) -> str:
+def _check_init(init, data, clf, conditional, critic_sees, latent_dim, generator_widths, critic_widths, conditioning='input') -> str:
     "train_gan's check of the (generator, critic) it starts from; the critic_sees their critic implies."
     if not (isinstance(init, (tuple, list)) and len(init) == 2 and all(isinstance(m, keras.Model) for m in init)):
         raise ArgumentError.expected('init', 'a (generator, critic) pair of Keras models, e.g. zoo.load_gan(name)', type(init).__name__)
     given = [n for n, v in (('latent_dim', latent_dim), ('generator_widths', generator_widths), ('critic_widths', critic_widths)) if v is not None]
     if given: raise ArgumentError.expected(given[0], 'None: init= brings its networks', 'a value')
+    if conditioning != 'input': raise ArgumentError.expected('generator_conditioning', "'input' (the default): init= brings its networks", repr(conditioning))
     g, c = init
     shape, gk = tuple(int(s) for s in g.output.shape[1:]), _generator_classes(g)
     if shape != tuple(data.shape): raise ShapeError.expected('init', f"a generator of the data's images {tuple(data.shape)}", f"one of {shape}")
@@ -876,6 +892,7 @@ def train_gan(data:ImageDataset,         # training images (their labels are not
               latent_dim:int|None=None,   # None: gan_plan's
               generator_widths=None,      # None: gan_plan's
               critic_widths=None,         # None: gan_plan's
+              generator_conditioning:str='input', # a conditional generator's label: 'input', or 'norm' (class-conditional batch norm too; see build_generator)
               n_critic:int=2,             # critic steps per generator step (2, with the two learning rates below: measured best per CPU second)
               guidance_weight:float=3.0,  # guidance/critic gradient ratio, or lambda_cls with guidance_mode='fixed' (see WGANGP)
               guidance_mode:str='balanced', # 'balanced' or 'fixed' (see WGANGP)
@@ -905,7 +922,9 @@ def train_gan(data:ImageDataset,         # training images (their labels are not
     n_rep = strategy.num_replicas_in_sync
     if batch_size % n_rep: raise ArgumentError.expected('batch_size', f"a multiple of the {n_rep} replicas", batch_size)
     n_critic = check_int('n_critic', n_critic, 1)
-    if init is not None: critic_sees = _check_init(init, data, clf, conditional, critic_sees, latent_dim, generator_widths, critic_widths)
+    generator_conditioning = check_choice('generator_conditioning', generator_conditioning, ('input', 'norm'))
+    if generator_conditioning == 'norm' and not conditional: raise ArgumentError.expected('generator_conditioning', "'input' for a GAN that is not conditional", repr(generator_conditioning))
+    if init is not None: critic_sees = _check_init(init, data, clf, conditional, critic_sees, latent_dim, generator_widths, critic_widths, generator_conditioning)
     data, sees, fresh_real, per_step = _critic_data(data, clf, target, conditional, critic_sees, batch_size, n_critic, fresh_real)
     if oracle is not None and (clf is None or (np.ndim(gallery_seeds) == 0 and gallery_seeds == 0)):
         raise ArgumentError.expected('oracle', 'None when there is no gallery for it to judge (no classifier, or gallery_seeds=0)', 'an oracle')
@@ -916,7 +935,7 @@ def train_gan(data:ImageDataset,         # training images (their labels are not
     set_seed(seed)
     with strategy.scope():
         n_classes = clf.n_classes if (clf is not None and conditional) else None
-        g, c = _networks(data.shape, latent_dim, n_classes, sees, generator_widths, critic_widths, init)
+        g, c = _networks(data.shape, latent_dim, n_classes, sees, generator_widths, critic_widths, init, generator_conditioning)
         gan = WGANGP(g, c, classifier=clf, target=target, conditional=conditional, guidance_weight=guidance_weight,
                      guidance_mode=guidance_mode, guidance_cap=guidance_cap, guidance_augment=guidance_augment,
                      guidance_warmup=guidance_warmup, guidance_ramp=guidance_ramp, gp_weight=gp_weight, gp_every=gp_every,
@@ -926,14 +945,14 @@ def train_gan(data:ImageDataset,         # training images (their labels are not
     config = dict(data=data.name, n_images=len(data), image_shape=list(data.shape), classifier=None if clf is None else clf.name,
                   target=gan.target, conditional=gan.conditional, classes=gan.classes, epochs=epochs, batch_size=batch_size,
                   seed=seed, latent_dim=gan.latent_dim, generator_widths=None if generator_widths is None else [int(w) for w in generator_widths],
-                  critic_widths=None if critic_widths is None else [int(w) for w in critic_widths], n_critic=gan.n_critic,
+                  critic_widths=None if critic_widths is None else [int(w) for w in critic_widths], generator_conditioning=generator_conditioning, n_critic=gan.n_critic,
                   guidance_weight=gan.guidance_weight, guidance_mode=gan.guidance_mode, guidance_cap=gan.guidance_cap,
                   guidance_augment=gan.guidance_augment is not None and (gan.guidance_augment or True), guidance_warmup=gan.guidance_warmup,
                   guidance_ramp=gan.guidance_ramp, gp_weight=gan.gp_weight, gp_every=gan.gp_every, fresh_real=gan.fresh_real,
                   ema_beta=gan.ema_beta, learning_rate=lr, generator_learning_rate=generator_learning_rate, strategy=type(strategy).__name__,
                   replicas=n_rep, critic_sees=sees, init=None if init is None else [m.name for m in init], **_gallery_config(gallery))
     ds = data.to_tf(per_step, shuffle=True, seed=seed, labels=gan.critic_classes is not None, drop_remainder=True)   # fresh_real: n_critic minibatches a step
-    hist = fit_run(gan, ds, epochs=epochs, run_dir=run_dir, config=config, resume=resume, resume_keys=_RESUME_KEYS, what='GAN', callbacks=callbacks,
+    hist = fit_run(gan, ds, epochs=epochs, run_dir=run_dir, config=config, resume=resume, resume_keys=_RESUME_KEYS, older_ok=True, what='GAN', callbacks=callbacks,
                    observers=_observers(run_dir, gallery, image_summaries), keep_backup=True, verbose=verbose)   # kept: more epochs continue the run
     if run_dir is not None: _save_gan(run_dir, gan, gan.shown_generator())   # the EMA generator if any
     gan.gallery = gallery
@@ -962,7 +981,7 @@ def load_gan_run(run_dir,           # a train_gan run folder
     if cfg.get('classifier') and clf is None: raise ArgumentError.expected('classifier', f"the run's guide ({cfg['classifier']})", 'None')
     k = clf.n_classes if cfg['conditional'] else None
     shape = tuple(cfg['image_shape'])
-    g = build_generator(shape, cfg['latent_dim'], n_classes=k, widths=cfg['generator_widths'])
+    g = build_generator(shape, cfg['latent_dim'], n_classes=k, widths=cfg['generator_widths'], conditioning=cfg.get('generator_conditioning', 'input'))
     c = build_critic(shape, widths=cfg['critic_widths'], n_classes=k if cfg.get('critic_sees') == 'guide' and k else None)
     gan = WGANGP(g, c, classifier=clf, target=cfg.get('target'), seed=cfg['seed'], **{x: cfg[x] for x in _REBUILD_KEYS if x in cfg})
     w = Path(weights) if weights is not None else RUN_FILES.path(run_dir, 'gan_weights')
