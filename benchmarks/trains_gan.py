@@ -9,8 +9,11 @@ Steps (each resumable; the run folder is --root/--name):
           At the end: an 8 x 8 grid per type next to real trains of the type, and one JSON line in
           benchmarks/results/trains_gan.jsonl.
   report  the same final evaluation, grids and line for a run stopped early (rebuilt from RUN/config.json and its last
-          good weights).
+          good weights); --generator raw judges the generator training updates instead of its EMA (a run with
+          ema_beta), saved as RUN/report_generator_raw.keras, its grids as grid_generated_TYPE_raw.png.
 Both save the generator they judged as RUN/report_generator.keras (benchmarks/zoo_build.py --source takes it).
+Every evaluation also gives the label effect: how much an image changes when only the type asked for changes, against
+when only the seed does (0: the generator ignores the type).
 Usage:
   python benchmarks/trains_gan.py run --name cond76 --images 400000
   python benchmarks/trains_gan.py report --name cond76
@@ -43,6 +46,8 @@ p.add_argument('--eval-every', type=int, default=50_000, help='evaluate when thi
 p.add_argument('--n-eval', type=int, default=300, help='generated images per type at each evaluation')
 p.add_argument('--n-real', type=int, default=3000, help='real test trains (make_trains, seed 12345)')
 p.add_argument('--config', default='{}', help='more train_gan arguments as JSON')
+p.add_argument('--generator', choices=['shown', 'raw'], default='shown',
+               help="report: judge the run's shown generator (its EMA where it keeps one) or the raw one (the last training step's)")
 a = p.parse_args()
 run_dir = Path(a.root)/a.name
 guide, oracle = zoo.load('trains-classifier'), zoo.load('trains-oracle')
@@ -51,11 +56,25 @@ K = len(TRAIN_CLASSES)
 SEEDS = np.arange(10**6, 10**6 + a.n_eval * K)
 LABELS = np.repeat(np.arange(K), a.n_eval)
 
+def decoder(gan, label=None):
+    "The generator judged: the run's shown one (its EMA if kept), or with --generator raw the one training updates."
+    return gan.decoder(label, ema=False if a.generator == 'raw' else None)
+
+def label_effect(gan, n=100) -> float:
+    """How much a conditional generator's image depends on the class asked for: the mean absolute pixel difference between
+    the images of one seed asked as two different types, over that between two different seeds asked as one type (0: the
+    label is ignored; about 1: changing the type changes the image as much as changing the seed)."""
+    x = np.stack([decoder(gan).generate(SEEDS[:n], labels=k) for k in range(K)])          # (K, n, H, W, C)
+    within = np.mean([np.abs(x[i] - x[j]).mean() for i in range(K) for j in range(i + 1, K)])
+    across = np.mean([np.abs(x[k] - np.roll(x[k], 1, axis=0)).mean() for k in range(K)])
+    return float(within / across)
+
 def judge(gan) -> dict:
-    "Per type and over all types: guide hit rate, oracle agreement, fooling gap, oracle FD with floors."
-    x = gan.generate(SEEDS, labels=LABELS)
+    "Per type and over all types: guide hit rate, oracle agreement, fooling gap, oracle FD with floors; the label effect."
+    x = decoder(gan).generate(SEEDS, labels=LABELS)
     r = oracle_report(guide, oracle, x, test, labels=LABELS, per_class=True, seed=0)
     out = {k: (round(v, 4) if isinstance(v, float) else v) for k, v in r.items() if not isinstance(v, dict)}
+    out['label_effect'] = round(label_effect(gan), 4)
     out['per_type'] = {n: {k: (round(v, 4) if isinstance(v, float) else v) for k, v in d.items()} for n, d in r['per_class'].items()}
     return out
 
@@ -78,9 +97,9 @@ def grids(gan) -> dict:
     "An 8 x 8 grid per type (generated, fixed seeds) and the same of real test trains of the type."
     out = {}
     for k, name in enumerate(TRAIN_CLASSES):
-        x = gan.generate(np.arange(64), labels=k)
+        x = decoder(gan).generate(np.arange(64), labels=k)
         for what, imgs in (('generated', x), ('real', test.where_class(k).canonical()[:64])):
-            f = run_dir/f'grid_{what}_{name}.png'
+            f = run_dir/f"grid_{what}_{name}{'_raw' if what == 'generated' and a.generator == 'raw' else ''}.png"
             Image.fromarray(image_grid(imgs, ncols=8)).save(f)
             out[f'{what}_{name}'] = str(f)
     return out
@@ -110,11 +129,11 @@ def rebuild():
     return gan, info
 
 gan, info = run() if a.step == 'run' else rebuild()
-shown = run_dir/'report_generator.keras'   # the generator judged below (the EMA one where the run keeps it), for zoo_build.py
-gan.shown_generator().save(str(shown))
+shown = run_dir/('report_generator.keras' if a.generator == 'shown' else 'report_generator_raw.keras')   # the generator judged below, for zoo_build.py
+(gan.shown_generator() if a.generator == 'shown' else gan.generator).save(str(shown))
 curve = [json.loads(l) for l in open(run_dir/'curve.jsonl')] if (run_dir/'curve.jsonl').is_file() else []
 final = judge(gan)
-write_line(dict(step=a.step, name=a.name, size=a.size, guide='zoo:trains-classifier', oracle='zoo:trains-oracle', n_eval_per_type=a.n_eval,
+write_line(dict(step=a.step, name=a.name, generator=a.generator, size=a.size, guide='zoo:trains-classifier', oracle='zoo:trains-oracle', n_eval_per_type=a.n_eval,
                 generator_steps=int(gan.generator_optimizer.iterations), images=curve[-1]['images'] if curve else None,
                 cpu_seconds=curve[-1]['cpu_seconds'] if curve else None, seconds=curve[-1]['seconds'] if curve else None,
                 final=final, judged_generator=str(shown), curve=[{k: v for k, v in c.items() if k != 'per_class'} for c in curve], grids=grids(gan),
