@@ -1,0 +1,35 @@
+"""Figure: generated trains per type from several benchmarks/trains_gan.py run folders side by side (the first 24 seeds of
+each run's 8 x 8 grid per type, written by its `report` step), optionally with real trains of the type.
+Usage (the zoo page's figure nbs/images/trains_gan_cpu_76_cbn.jpg, exactly):
+  python benchmarks/trains_gan_figure.py --out nbs/images/trains_gan_cpu_76_cbn.jpg \
+      --column 'the entry: label joined to the latent, no EMA (658,944 images)=cond76_late/grid_generated_{t}.png' \
+      --column 'class-conditional batch norm, wider, its EMA (658,944 images)=cbn76_e22/grid_generated_{t}.png' \
+      --column 'the same, the generator training updates=cbn76_e22/grid_generated_{t}_raw.png' \
+      --column 'real test trains of the type=cond76_late/grid_real_{t}.png'
+"""
+import argparse
+from pathlib import Path
+import numpy as np
+import matplotlib
+matplotlib.use('Agg')
+import matplotlib.pyplot as plt
+from PIL import Image
+from synthview.trains import TRAIN_CLASSES
+
+p = argparse.ArgumentParser()
+p.add_argument('--root', default='runs/trains_gan')
+p.add_argument('--column', action='append', required=True, help="'TITLE=PATH' under --root, {t} standing for the type")
+p.add_argument('--rows', type=int, default=3, help='rows of 8 seeds per type taken from each grid')
+p.add_argument('--out', required=True)
+a = p.parse_args()
+cols = [c.split('=', 1) for c in a.column]
+fig, axes = plt.subplots(len(TRAIN_CLASSES), len(cols), figsize=(4.2 * len(cols), (4.2 * a.rows / 8 + 0.35) * len(TRAIN_CLASSES)), squeeze=False)
+for i, t in enumerate(TRAIN_CLASSES):
+    for j, (title, path) in enumerate(cols):
+        g = np.array(Image.open(Path(a.root)/path.format(t=t)).convert('RGB'))
+        ax = axes[i, j]; ax.imshow(g[:g.shape[0] * a.rows // 8]); ax.set_xticks([]); ax.set_yticks([])
+        if i == 0: ax.set_title(title, fontsize=9, loc='left')
+        if j == 0: ax.set_ylabel(t, fontsize=10)
+fig.tight_layout()
+fig.savefig(a.out, dpi=110, pil_kwargs=dict(quality=85))
+print(a.out, Path(a.out).stat().st_size, 'bytes')
