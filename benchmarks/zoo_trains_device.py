@@ -18,7 +18,8 @@ schedule then runs to 0 over exactly those epochs.
    names) for each classifier and the oracle, a `VAE` from the encoder and decoder; benchmarks/zoo_build.py then makes
    the zoo entries from them.
 
-The GAN (`gan76`; `gan76s` is a tiny one to try the path on a CPU): synthview's `WGANGP.train_step` is TensorFlow, so
+The GAN (`gan76`; `gan76s` is a tiny one to try the path on a CPU; `gan76n` and `gan76sn` are the same with the type
+also in every generator norm layer, build_generator's conditioning='norm'): synthview's `WGANGP.train_step` is TensorFlow, so
 `train` runs a JAX port of it, benchmarks/gan_jax.py (train_gan's recipe: conditional on the three types, projection
 critic on the guide's labels of the real trains, 2 critic steps per generator step each on a fresh real minibatch,
 gradient penalty 10, Adams 3e-4 / 1e-4 (0.5, 0.9), guidance balanced at 3 x the critic's image gradient, capped at
@@ -86,6 +87,10 @@ MODELS = {'clf76': dict(kind='classifier', size=76, build=dict(), seed=0),
           # networks, so the zoo stays under 60 MB); the tiny one only proves the path on a CPU
           'gan76': dict(kind='gan', size=76, build=dict(latent_dim=128, generator_widths=(256, 128, 64, 32), critic_widths=(32, 64, 128, 256)), seed=0),
           'gan76s': dict(kind='gan', size=76, build=dict(latent_dim=64, generator_widths=(64, 32, 16, 8), critic_widths=(8, 16, 32, 64)), seed=0)}
+# the same two with the type also setting every generator norm layer's scale and shift (build_generator conditioning='norm';
+# on this CPU it helped the weakest type and not the pictures at 658,944 images: line name=cbn76_e22 of trains_gan.jsonl)
+MODELS['gan76n'] = dict(MODELS['gan76'], build=dict(MODELS['gan76']['build'], conditioning='norm'))
+MODELS['gan76sn'] = dict(MODELS['gan76s'], build=dict(MODELS['gan76s']['build'], conditioning='norm'))
 GUIDE, ORACLE = 'synthview/models/trains-classifier/classifier.keras', 'synthview/models/trains-oracle/classifier.keras'
 chosen = None if a.models is None else a.models.split(',')
 CHUNK = 12_500
@@ -105,7 +110,8 @@ if a.step == 'init':
         shape = (m['size'], m['size'], 3)
         if m['kind'] == 'gan':              # train_gan's _networks for a conditional run whose critic sees the guide's labels
             b = m['build']
-            g = build_generator(shape, b['latent_dim'], n_classes=len(TRAIN_CLASSES), widths=b['generator_widths'])
+            g = build_generator(shape, b['latent_dim'], n_classes=len(TRAIN_CLASSES), widths=b['generator_widths'],
+                                conditioning=b.get('conditioning', 'input'))
             c = build_critic(shape, widths=b['critic_widths'], n_classes=len(TRAIN_CLASSES))
             g.save(os.path.join(a.init, f'{name}_generator.keras')); c.save(os.path.join(a.init, f'{name}_critic.keras'))
             for role, src in (('guide', GUIDE), ('oracle', ORACLE)):   # plain Keras models: canonical [-1, 1] in, logits out (sidecars)
@@ -154,7 +160,7 @@ def wrap_gan(name, m):
         data=f"trains {m['size']}px (make_trains, {line['real_images_available']} images the guide assigns at p >= 0.5)",
         image_shape=[m['size'], m['size'], 3], classifier='trains_clf76', target=None, conditional=True, classes=[0, 1, 2],
         batch_size=line['batch_size'], seed=m['seed'], latent_dim=b['latent_dim'], generator_widths=list(b['generator_widths']),
-        critic_widths=list(b['critic_widths']), n_critic=line['n_critic'], guidance_weight=r['guidance_weight'],
+        critic_widths=list(b['critic_widths']), generator_conditioning=b.get('conditioning', 'input'), n_critic=line['n_critic'], guidance_weight=r['guidance_weight'],
         guidance_mode=r['guidance_mode'], guidance_cap=r['guidance_cap'], guidance_augment=True, guidance_warmup=r['guidance_warmup'],
         guidance_ramp=r.get('guidance_ramp', 0), gp_weight=r['gp_weight'], gp_every=1, fresh_real=True, ema_beta=ema_beta, learning_rate=r['critic_lr'],
         generator_learning_rate=r['generator_lr'], critic_sees='guide', generator_steps=steps, real_images=progress['real_images'],
