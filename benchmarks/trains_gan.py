@@ -49,6 +49,7 @@ p.add_argument('--config', default='{}', help='more train_gan arguments as JSON'
 p.add_argument('--generator', choices=['shown', 'raw'], default='shown',
                help="report: judge the run's shown generator (its EMA where it keeps one) or the raw one (the last training step's)")
 a = p.parse_args()
+RAW = a.generator == 'raw'   # judge the generator training updates, not its EMA
 run_dir = Path(a.root)/a.name
 guide, oracle = zoo.load('trains-classifier'), zoo.load('trains-oracle')
 test = make_trains(a.n_real, size=a.size, seed=12345)
@@ -58,7 +59,7 @@ LABELS = np.repeat(np.arange(K), a.n_eval)
 
 def decoder(gan, label=None):
     "The generator judged: the run's shown one (its EMA if kept), or with --generator raw the one training updates."
-    return gan.decoder(label, ema=False if a.generator == 'raw' else None)
+    return gan.decoder(label, ema=False if RAW else None)
 
 def label_effect(gan, n=100) -> float:
     """How much a conditional generator's image depends on the class asked for: the mean absolute pixel difference between
@@ -99,7 +100,7 @@ def grids(gan) -> dict:
     for k, name in enumerate(TRAIN_CLASSES):
         x = decoder(gan).generate(np.arange(64), labels=k)
         for what, imgs in (('generated', x), ('real', test.where_class(k).canonical()[:64])):
-            f = run_dir/f"grid_{what}_{name}{'_raw' if what == 'generated' and a.generator == 'raw' else ''}.png"
+            f = run_dir/f"grid_{what}_{name}{'_raw' if what == 'generated' and RAW else ''}.png"
             Image.fromarray(image_grid(imgs, ncols=8)).save(f)
             out[f'{what}_{name}'] = str(f)
     return out
@@ -129,8 +130,8 @@ def rebuild():
     return gan, info
 
 gan, info = run() if a.step == 'run' else rebuild()
-shown = run_dir/('report_generator.keras' if a.generator == 'shown' else 'report_generator_raw.keras')   # the generator judged below, for zoo_build.py
-(gan.shown_generator() if a.generator == 'shown' else gan.generator).save(str(shown))
+shown = run_dir/('report_generator_raw.keras' if RAW else 'report_generator.keras')   # the generator judged below, for zoo_build.py
+(gan.generator if RAW else gan.shown_generator()).save(str(shown))
 curve = [json.loads(l) for l in open(run_dir/'curve.jsonl')] if (run_dir/'curve.jsonl').is_file() else []
 final = judge(gan)
 write_line(dict(step=a.step, name=a.name, generator=a.generator, size=a.size, guide='zoo:trains-classifier', oracle='zoo:trains-oracle', n_eval_per_type=a.n_eval,

@@ -18,9 +18,9 @@ from .train import fit_run, check_run_folder
 from .gallery import EpochGallery, ImageSummary
 
 # %% auto #0
-__all__ = ['gan_plan', 'build_generator', 'LayerNormalization', 'build_critic', 'augment_images', 'latents_from_seeds',
-           'GeneratorDecoder', 'ema_update', 'GuidedGAN', 'WGANGP', 'guide_subset', 'train_gan', 'load_generator',
-           'load_gan_run']
+__all__ = ['GENERATOR_CONDITIONING', 'gan_plan', 'build_generator', 'LayerNormalization', 'build_critic', 'augment_images',
+           'latents_from_seeds', 'GeneratorDecoder', 'ema_update', 'GuidedGAN', 'WGANGP', 'guide_subset', 'train_gan',
+           'load_generator', 'load_gan_run']
 
 # %% ../nbs/10_gan.ipynb #87f56329
 def _image_shape(shape, name='image_shape'):
@@ -52,6 +52,8 @@ def gan_plan(image_shape,          # (H, W, C) of the images
                 latent_dim=128 if min(h, w) < 64 else 256)
 
 # %% ../nbs/10_gan.ipynb #e497ec66
+GENERATOR_CONDITIONING = ('input', 'norm')   # how a conditional generator takes its label (build_generator's conditioning)
+
 def _label_affine(x, y, i):
     "Class-conditional normalisation's affine part: x * gamma(y) + beta(y), per channel, from a one-hot label (starts at gamma 1, beta 0)."
     c = int(x.shape[-1])
@@ -76,12 +78,11 @@ def build_generator(image_shape=(28, 28, 1),  # (H, W, C) of the images to gener
     widths = widths or plan['generator_widths']
     latent_dim = check_int('latent_dim', latent_dim if latent_dim is not None else plan['latent_dim'], 1)
     norm = check_choice('norm', norm, ('batch', 'layer', None))
-    conditioning = check_choice('conditioning', conditioning, ('input', 'norm'))
-    if conditioning == 'norm' and (n_classes is None or norm is None):
+    cond = check_choice('conditioning', conditioning, GENERATOR_CONDITIONING) == 'norm'   # the label's scale and shift replace the norm layers' own
+    if cond and (n_classes is None or norm is None):
         raise ArgumentError.expected('conditioning', "'input' for a generator without labels or norm layers ('norm' sets their scale and shift per class)", repr(conditioning))
     sync = tf.distribute.get_strategy().num_replicas_in_sync > 1
     def normed(x, i):
-        cond = conditioning == 'norm'          # the label's scale and shift replace the layer's own
         if norm == 'batch': x = keras.layers.BatchNormalization(synchronized=sync, center=not cond, scale=not cond, name=f'bn{i}')(x)
         elif norm == 'layer': x = keras.layers.LayerNormalization(center=not cond, scale=not cond, name=f'ln{i}')(x)
         if cond: x = _label_affine(x, y, i)
@@ -922,7 +923,7 @@ def train_gan(data:ImageDataset,         # training images (their labels are not
     n_rep = strategy.num_replicas_in_sync
     if batch_size % n_rep: raise ArgumentError.expected('batch_size', f"a multiple of the {n_rep} replicas", batch_size)
     n_critic = check_int('n_critic', n_critic, 1)
-    generator_conditioning = check_choice('generator_conditioning', generator_conditioning, ('input', 'norm'))
+    generator_conditioning = check_choice('generator_conditioning', generator_conditioning, GENERATOR_CONDITIONING)
     if generator_conditioning == 'norm' and not conditional: raise ArgumentError.expected('generator_conditioning', "'input' for a GAN that is not conditional", repr(generator_conditioning))
     if init is not None: critic_sees = _check_init(init, data, clf, conditional, critic_sees, latent_dim, generator_widths, critic_widths, generator_conditioning)
     data, sees, fresh_real, per_step = _critic_data(data, clf, target, conditional, critic_sees, batch_size, n_critic, fresh_real)
