@@ -18,9 +18,9 @@ from .train import fit_run, check_run_folder
 from .gallery import EpochGallery, ImageSummary
 
 # %% auto #0
-__all__ = ['GENERATOR_CONDITIONING', 'gan_plan', 'build_generator', 'LayerNormalization', 'build_critic', 'augment_images',
-           'latents_from_seeds', 'GeneratorDecoder', 'ema_update', 'GuidedGAN', 'WGANGP', 'guide_subset', 'train_gan',
-           'load_generator', 'load_gan_run']
+__all__ = ['GENERATOR_CONDITIONING', 'gan_plan', 'build_generator', 'LayerNormalization', 'classifier_features', 'build_critic',
+           'augment_images', 'latents_from_seeds', 'GeneratorDecoder', 'ema_update', 'GuidedGAN', 'WGANGP',
+           'guide_subset', 'train_gan', 'load_generator', 'load_gan_run']
 
 # %% ../nbs/10_gan.ipynb #87f56329
 def _image_shape(shape, name='image_shape'):
@@ -122,12 +122,39 @@ class LayerNormalization(keras.layers.LayerNormalization):
         return keras.ops.cast(y, self.compute_dtype)
 
 # %% ../nbs/10_gan.ipynb #3522b2e3
+def classifier_features(classifier,              # a Classifier, Keras model or .keras path (a functional or Sequential model)
+                        layers,                  # the name of one of its layers, or a list of names
+                        name:str='classifier_features') -> keras.Model:
+    "A frozen copy of a classifier's layers up to `layers`: canonical images in, their activations out (dropout removed), for `build_critic(features=)`."
+    clf = as_classifier(classifier)
+    layers = [layers] if isinstance(layers, str) else list(layers)
+    names = [l.name for l in getattr(clf.model, 'layers', [])] if clf.is_keras else []
+    if not names or not hasattr(clf.model, 'inputs'):
+        raise ArgumentError.expected('classifier', 'a Keras functional or Sequential model (its layers are read)', clf.name)
+    if not layers: raise ArgumentError.expected('layers', 'one or more layer names', '[]')
+    for n in layers: check_choice('layers', n, names)
+    shape = tuple(clf.model.inputs[0].shape[1:])
+    if None in shape: raise ShapeError.expected('classifier', 'a model with a fixed input shape (H, W, C)', shape)
+    sub = keras.Model(clf.model.inputs, [clf.model.get_layer(n).output for n in layers])
+    # a copy (the guide stays as it is) in which dropout is an identity: Keras would apply it while the critic trains
+    copy = keras.models.clone_model(sub, clone_function=lambda l: keras.layers.Identity(name=l.name) if isinstance(l, keras.layers.Dropout)
+                                    else l.__class__.from_config(l.get_config()))
+    copy.set_weights(sub.get_weights())
+    lo, hi = clf.input_range
+    x = inp = keras.Input(shape, name='images')
+    if (lo, hi) != (-1.0, 1.0): x = keras.layers.Rescaling((hi - lo) / 2, offset=(hi + lo) / 2, name='to_model_range')(x)
+    out = copy(x)
+    model = keras.Model(inp, out if isinstance(out, (list, tuple)) else [out], name=name)
+    model.trainable = False
+    return model
+
 def build_critic(image_shape=(28, 28, 1),   # (H, W, C) of the images
                  *,
                  widths=None,                # channels per block, fine to coarse; its length sets the blocks; None: gan_plan's
                  kernel_size:int=4,          # of the strided convolutions
                  norm:str|None='auto',       # 'layer', None or 'auto' (gan_plan's: layer norm from 64 pixels up)
                  n_classes:int|None=None,    # a projection critic (Miyato & Koyama 2018): also takes a one-hot label of this many classes
+                 features=None,              # a frozen model of canonical images -> feature maps (classifier_features): each joins the block of its size, or one it divides into (average-pooled)
                  name:str='critic') -> keras.Model:
     "A DCGAN-style WGAN critic without batch norm: canonical images (H, W, C) (and one-hot labels) -> one realness score each."
     h, w, c = _image_shape(image_shape)
@@ -137,10 +164,21 @@ def build_critic(image_shape=(28, 28, 1),   # (H, W, C) of the images
     if norm == 'batch': raise ArgumentError.expected('norm', "'layer' or None (batch norm breaks the gradient penalty: each score must depend on its own image only)", "'batch'")
     norm = plan['critic_norm'] if norm == 'auto' else check_choice('norm', norm, ('layer', None))
     x = inp = keras.Input((h, w, c), name='images')
+    sizes = []                                                  # each block's output (H, W): 'same' padding, stride 2
+    for _ in widths: sizes.append((-(-(sizes[-1] if sizes else (h, w))[0] // 2), -(-(sizes[-1] if sizes else (h, w))[1] // 2)))
+    maps = _feature_maps(features, (h, w, c))(inp) if features is not None else []
+    if not isinstance(maps, (list, tuple)): maps = [maps]       # a model of one output returns a tensor
+    joins = [_join_block(f, j, sizes) for j, f in enumerate(maps)]
     for i, wd in enumerate(widths):
         x = keras.layers.Conv2D(wd, kernel_size, strides=2, padding='same', name=f'down{i}')(x)
         if norm == 'layer': x = LayerNormalization(name=f'ln{i}')(x)
         x = keras.layers.LeakyReLU(0.2, name=f'lrelu{i}')(x)
+        for j, f in enumerate(maps):     # the frozen features of this block's size (pooled to it), projected (1 x 1, trained), joined
+            if joins[j] != i: continue
+            if tuple(f.shape[1:3]) != sizes[i]: f = keras.layers.AveragePooling2D((f.shape[1] // sizes[i][0], f.shape[2] // sizes[i][1]), name=f'feature{j}_pool')(f)
+            f = keras.layers.Conv2D(wd, 1, name=f'feature{j}_proj')(f)
+            if norm == 'layer': f = LayerNormalization(name=f'feature{j}_ln')(f)
+            x = keras.layers.Concatenate(name=f'join{i}_feature{j}')([x, keras.layers.LeakyReLU(0.2, name=f'feature{j}_lrelu')(f)])
     x = keras.layers.Flatten(name='flatten')(x)
     score = keras.layers.Dense(1, name='score')(x)
     if n_classes is None: return keras.Model(inp, score, name=name)
@@ -148,6 +186,21 @@ def build_critic(image_shape=(28, 28, 1),   # (H, W, C) of the images
     embedded = keras.layers.Dense(x.shape[-1], use_bias=False, name='class_embedding')(y)   # one row per class
     projection = keras.layers.Dot(axes=1, name='projection')([embedded, x])               # <embed(y), features(x)>
     return keras.Model([inp, y], keras.layers.Add(name='score_and_projection')([score, projection]), name=name)
+
+def _join_block(f, j, sizes) -> int:
+    "The critic block a feature map joins: the first whose size it equals or divides into by whole factors (average pooling has the second derivative the gradient penalty needs; TensorFlow's resize has none)."
+    for i, (bh, bw) in enumerate(sizes):
+        if f.shape[1] % bh == 0 and f.shape[2] % bw == 0: return i
+    raise ShapeError.expected('features', f"feature maps of a critic block's size {sizes}, or a whole multiple of it", f"output {j} of {tuple(f.shape[1:3])} (choose another layer)")
+
+def _feature_maps(features, shape):
+    "build_critic's check of `features`: a Keras model of the critic's images whose every output is a feature map (N, H, W, C); frozen."
+    if not isinstance(features, keras.Model): raise ArgumentError.expected('features', 'a Keras model (classifier_features(classifier, layers))', type(features).__name__)
+    if tuple(features.inputs[0].shape[1:]) != tuple(shape): raise ShapeError.expected('features', f"a model of the critic's images {tuple(shape)}", f"one of {tuple(features.inputs[0].shape[1:])}")
+    for o in features.outputs:
+        if len(o.shape) != 4 or None in tuple(o.shape[1:]): raise ShapeError.expected('features', 'feature maps (N, H, W, C) of fixed size (layers of a convolutional part)', f"an output of shape {tuple(o.shape)}")
+    features.trainable = False
+    return features
 
 # %% ../nbs/10_gan.ipynb #2248d835
 def _gaussian_blur3(x):
@@ -796,7 +849,7 @@ _RESUME_KEYS = ('image_shape', 'classifier', 'target', 'conditional', 'classes',
                 'critic_widths', 'n_critic', 'guidance_weight', 'gp_weight', 'learning_rate', 'gallery_seeds', 'gallery_classes',
                 'gallery_threshold', 'guidance_mode', 'guidance_cap', 'guidance_augment', 'guidance_warmup', 'guidance_ramp', 'gp_every',
                 'fresh_real', 'ema_beta', 'generator_learning_rate', 'critic_sees',
-                'generator_conditioning')   # older_ok: a run from before a key resumes (generator_conditioning was 'input')
+                'generator_conditioning', 'critic_features')   # older_ok: a run from before a key resumes (generator_conditioning was 'input', critic_features None)
 
 def _observers(run_dir, gallery, image_summaries) -> list:
     "A GAN run's own callbacks for fit_run: the epoch gallery, and generated grids for TensorBoard when the run has a folder."
@@ -852,19 +905,20 @@ def _copy_model(m:keras.Model) -> keras.Model:
     c.set_weights(m.get_weights())
     return c
 
-def _networks(shape, latent_dim, n_classes, sees, generator_widths, critic_widths, init, conditioning='input') -> tuple:
+def _networks(shape, latent_dim, n_classes, sees, generator_widths, critic_widths, init, conditioning='input', features=None) -> tuple:
     "train_gan's generator and critic (call inside the strategy's scope): copies of init's, else new ones (a projection critic when the critic sees the guide's labels)."
     if init is not None: return tuple(_copy_model(m) for m in init)     # the caller's models stay as they were
     return (build_generator(shape, latent_dim, n_classes=n_classes, widths=generator_widths, conditioning=conditioning),
-            build_critic(shape, widths=critic_widths, n_classes=n_classes if sees == 'guide' else None))
+            build_critic(shape, widths=critic_widths, n_classes=n_classes if sees == 'guide' else None, features=features))
 
-def _check_init(init, data, clf, conditional, critic_sees, latent_dim, generator_widths, critic_widths, conditioning='input') -> str:
+def _check_init(init, data, clf, conditional, critic_sees, latent_dim, generator_widths, critic_widths, conditioning='input', critic_features=None) -> str:
     "train_gan's check of the (generator, critic) it starts from; the critic_sees their critic implies."
     if not (isinstance(init, (tuple, list)) and len(init) == 2 and all(isinstance(m, keras.Model) for m in init)):
         raise ArgumentError.expected('init', 'a (generator, critic) pair of Keras models, e.g. zoo.load_gan(name)', type(init).__name__)
     given = [n for n, v in (('latent_dim', latent_dim), ('generator_widths', generator_widths), ('critic_widths', critic_widths)) if v is not None]
     if given: raise ArgumentError.expected(given[0], 'None: init= brings its networks', 'a value')
     if conditioning != 'input': raise ArgumentError.expected('generator_conditioning', "'input' (the default): init= brings its networks", repr(conditioning))
+    if critic_features is not None: raise ArgumentError.expected('critic_features', 'None: init= brings its critic', repr(critic_features))
     g, c = init
     shape, gk = tuple(int(s) for s in g.output.shape[1:]), _generator_classes(g)
     if shape != tuple(data.shape): raise ShapeError.expected('init', f"a generator of the data's images {tuple(data.shape)}", f"one of {shape}")
@@ -894,6 +948,7 @@ def train_gan(data:ImageDataset,         # training images (their labels are not
               generator_widths=None,      # None: gan_plan's
               critic_widths=None,         # None: gan_plan's
               generator_conditioning:str='input', # a conditional generator's label: 'input', or 'norm' (class-conditional batch norm too; see build_generator)
+              critic_features=None,       # names of the guide's layers whose frozen activations the critic also sees (see build_critic's features); None: pixels only
               n_critic:int=2,             # critic steps per generator step (2, with the two learning rates below: measured best per CPU second)
               guidance_weight:float=3.0,  # guidance/critic gradient ratio, or lambda_cls with guidance_mode='fixed' (see WGANGP)
               guidance_mode:str='balanced', # 'balanced' or 'fixed' (see WGANGP)
@@ -925,7 +980,12 @@ def train_gan(data:ImageDataset,         # training images (their labels are not
     n_critic = check_int('n_critic', n_critic, 1)
     generator_conditioning = check_choice('generator_conditioning', generator_conditioning, GENERATOR_CONDITIONING)
     if generator_conditioning == 'norm' and not conditional: raise ArgumentError.expected('generator_conditioning', "'input' for a GAN that is not conditional", repr(generator_conditioning))
-    if init is not None: critic_sees = _check_init(init, data, clf, conditional, critic_sees, latent_dim, generator_widths, critic_widths, generator_conditioning)
+    if critic_features is not None:
+        if clf is None: raise ArgumentError.expected('critic_features', 'None for a GAN without a guide (its layers are what the critic sees)', repr(critic_features))
+        critic_features = [critic_features] if isinstance(critic_features, str) else [str(n) for n in critic_features]
+        features = classifier_features(clf, critic_features)           # checks the names before anything is built or written
+    else: features = None
+    if init is not None: critic_sees = _check_init(init, data, clf, conditional, critic_sees, latent_dim, generator_widths, critic_widths, generator_conditioning, critic_features)
     data, sees, fresh_real, per_step = _critic_data(data, clf, target, conditional, critic_sees, batch_size, n_critic, fresh_real)
     if oracle is not None and (clf is None or (np.ndim(gallery_seeds) == 0 and gallery_seeds == 0)):
         raise ArgumentError.expected('oracle', 'None when there is no gallery for it to judge (no classifier, or gallery_seeds=0)', 'an oracle')
@@ -936,7 +996,7 @@ def train_gan(data:ImageDataset,         # training images (their labels are not
     set_seed(seed)
     with strategy.scope():
         n_classes = clf.n_classes if (clf is not None and conditional) else None
-        g, c = _networks(data.shape, latent_dim, n_classes, sees, generator_widths, critic_widths, init, generator_conditioning)
+        g, c = _networks(data.shape, latent_dim, n_classes, sees, generator_widths, critic_widths, init, generator_conditioning, features)
         gan = WGANGP(g, c, classifier=clf, target=target, conditional=conditional, guidance_weight=guidance_weight,
                      guidance_mode=guidance_mode, guidance_cap=guidance_cap, guidance_augment=guidance_augment,
                      guidance_warmup=guidance_warmup, guidance_ramp=guidance_ramp, gp_weight=gp_weight, gp_every=gp_every,
@@ -946,7 +1006,8 @@ def train_gan(data:ImageDataset,         # training images (their labels are not
     config = dict(data=data.name, n_images=len(data), image_shape=list(data.shape), classifier=None if clf is None else clf.name,
                   target=gan.target, conditional=gan.conditional, classes=gan.classes, epochs=epochs, batch_size=batch_size,
                   seed=seed, latent_dim=gan.latent_dim, generator_widths=None if generator_widths is None else [int(w) for w in generator_widths],
-                  critic_widths=None if critic_widths is None else [int(w) for w in critic_widths], generator_conditioning=generator_conditioning, n_critic=gan.n_critic,
+                  critic_widths=None if critic_widths is None else [int(w) for w in critic_widths], generator_conditioning=generator_conditioning,
+                  critic_features=critic_features, n_critic=gan.n_critic,
                   guidance_weight=gan.guidance_weight, guidance_mode=gan.guidance_mode, guidance_cap=gan.guidance_cap,
                   guidance_augment=gan.guidance_augment is not None and (gan.guidance_augment or True), guidance_warmup=gan.guidance_warmup,
                   guidance_ramp=gan.guidance_ramp, gp_weight=gan.gp_weight, gp_every=gan.gp_every, fresh_real=gan.fresh_real,
@@ -983,7 +1044,8 @@ def load_gan_run(run_dir,           # a train_gan run folder
     k = clf.n_classes if cfg['conditional'] else None
     shape = tuple(cfg['image_shape'])
     g = build_generator(shape, cfg['latent_dim'], n_classes=k, widths=cfg['generator_widths'], conditioning=cfg.get('generator_conditioning', 'input'))
-    c = build_critic(shape, widths=cfg['critic_widths'], n_classes=k if cfg.get('critic_sees') == 'guide' and k else None)
+    c = build_critic(shape, widths=cfg['critic_widths'], n_classes=k if cfg.get('critic_sees') == 'guide' and k else None,
+                     features=classifier_features(clf, cfg['critic_features']) if cfg.get('critic_features') else None)
     gan = WGANGP(g, c, classifier=clf, target=cfg.get('target'), seed=cfg['seed'], **{x: cfg[x] for x in _REBUILD_KEYS if x in cfg})
     w = Path(weights) if weights is not None else RUN_FILES.path(run_dir, 'gan_weights')
     if weights is None and not w.is_file(): w = RUN_FILES.path(run_dir, 'checkpoints')/'last_good.weights.h5'
