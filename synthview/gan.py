@@ -983,8 +983,7 @@ def train_gan(data:ImageDataset,         # training images (their labels are not
     if critic_features is not None:
         if clf is None: raise ArgumentError.expected('critic_features', 'None for a GAN without a guide (its layers are what the critic sees)', repr(critic_features))
         critic_features = [critic_features] if isinstance(critic_features, str) else [str(n) for n in critic_features]
-        features = classifier_features(clf, critic_features)           # checks the names before anything is built or written
-    else: features = None
+        classifier_features(clf, critic_features)                      # checks the names before anything is built or written
     if init is not None: critic_sees = _check_init(init, data, clf, conditional, critic_sees, latent_dim, generator_widths, critic_widths, generator_conditioning, critic_features)
     data, sees, fresh_real, per_step = _critic_data(data, clf, target, conditional, critic_sees, batch_size, n_critic, fresh_real)
     if oracle is not None and (clf is None or (np.ndim(gallery_seeds) == 0 and gallery_seeds == 0)):
@@ -996,6 +995,7 @@ def train_gan(data:ImageDataset,         # training images (their labels are not
     set_seed(seed)
     with strategy.scope():
         n_classes = clf.n_classes if (clf is not None and conditional) else None
+        features = classifier_features(clf, critic_features) if critic_features else None   # its weights too are the strategy's
         g, c = _networks(data.shape, latent_dim, n_classes, sees, generator_widths, critic_widths, init, generator_conditioning, features)
         gan = WGANGP(g, c, classifier=clf, target=target, conditional=conditional, guidance_weight=guidance_weight,
                      guidance_mode=guidance_mode, guidance_cap=guidance_cap, guidance_augment=guidance_augment,
