@@ -127,12 +127,7 @@ def classifier_features(classifier,              # a Classifier, Keras model or 
                         name:str='classifier_features') -> keras.Model:
     "A frozen copy of a classifier's layers up to `layers`: canonical images in, their activations out (dropout removed), for `build_critic(features=)`."
     clf = as_classifier(classifier)
-    layers = [layers] if isinstance(layers, str) else list(layers)
-    names = [l.name for l in getattr(clf.model, 'layers', [])] if clf.is_keras else []
-    if not names or not hasattr(clf.model, 'inputs'):
-        raise ArgumentError.expected('classifier', 'a Keras functional or Sequential model (its layers are read)', clf.name)
-    if not layers: raise ArgumentError.expected('layers', 'one or more layer names', '[]')
-    for n in layers: check_choice('layers', n, names)
+    layers = _feature_layers(clf, layers)
     shape = tuple(clf.model.inputs[0].shape[1:])
     if None in shape: raise ShapeError.expected('classifier', 'a model with a fixed input shape (H, W, C)', shape)
     sub = keras.Model(clf.model.inputs, [clf.model.get_layer(n).output for n in layers])
@@ -147,6 +142,16 @@ def classifier_features(classifier,              # a Classifier, Keras model or 
     model = keras.Model(inp, out if isinstance(out, (list, tuple)) else [out], name=name)
     model.trainable = False
     return model
+
+def _feature_layers(clf, layers) -> list:
+    "classifier_features' check of `layers` against a Classifier's Keras model, without building anything: the names as a list."
+    layers = [layers] if isinstance(layers, str) else [str(n) for n in layers]
+    names = [l.name for l in getattr(clf.model, 'layers', [])] if clf.is_keras else []
+    if not names or not hasattr(clf.model, 'inputs'):
+        raise ArgumentError.expected('classifier', 'a Keras functional or Sequential model (its layers are read)', clf.name)
+    if not layers: raise ArgumentError.expected('layers', 'one or more layer names', '[]')
+    for n in layers: check_choice('layers', n, names)
+    return layers
 
 def build_critic(image_shape=(28, 28, 1),   # (H, W, C) of the images
                  *,
@@ -164,8 +169,8 @@ def build_critic(image_shape=(28, 28, 1),   # (H, W, C) of the images
     if norm == 'batch': raise ArgumentError.expected('norm', "'layer' or None (batch norm breaks the gradient penalty: each score must depend on its own image only)", "'batch'")
     norm = plan['critic_norm'] if norm == 'auto' else check_choice('norm', norm, ('layer', None))
     x = inp = keras.Input((h, w, c), name='images')
-    sizes = []                                                  # each block's output (H, W): 'same' padding, stride 2
-    for _ in widths: sizes.append((-(-(sizes[-1] if sizes else (h, w))[0] // 2), -(-(sizes[-1] if sizes else (h, w))[1] // 2)))
+    sizes, s = [], (h, w)                                       # each block's output (H, W): 'same' padding, stride 2
+    for _ in widths: s = (-(-s[0] // 2), -(-s[1] // 2)); sizes.append(s)
     maps = _feature_maps(features, (h, w, c))(inp) if features is not None else []
     if not isinstance(maps, (list, tuple)): maps = [maps]       # a model of one output returns a tensor
     joins = [_join_block(f, j, sizes) for j, f in enumerate(maps)]
@@ -982,8 +987,7 @@ def train_gan(data:ImageDataset,         # training images (their labels are not
     if generator_conditioning == 'norm' and not conditional: raise ArgumentError.expected('generator_conditioning', "'input' for a GAN that is not conditional", repr(generator_conditioning))
     if critic_features is not None:
         if clf is None: raise ArgumentError.expected('critic_features', 'None for a GAN without a guide (its layers are what the critic sees)', repr(critic_features))
-        critic_features = [critic_features] if isinstance(critic_features, str) else [str(n) for n in critic_features]
-        classifier_features(clf, critic_features)                      # checks the names before anything is built or written
+        critic_features = _feature_layers(clf, critic_features)        # checked before anything is built or written
     if init is not None: critic_sees = _check_init(init, data, clf, conditional, critic_sees, latent_dim, generator_widths, critic_widths, generator_conditioning, critic_features)
     data, sees, fresh_real, per_step = _critic_data(data, clf, target, conditional, critic_sees, batch_size, n_critic, fresh_real)
     if oracle is not None and (clf is None or (np.ndim(gallery_seeds) == 0 and gallery_seeds == 0)):
