@@ -18,9 +18,9 @@ from .train import fit_run, check_run_folder
 from .gallery import EpochGallery, ImageSummary
 
 # %% auto #0
-__all__ = ['GENERATOR_CONDITIONING', 'gan_plan', 'build_generator', 'LayerNormalization', 'classifier_features', 'build_critic',
-           'augment_images', 'latents_from_seeds', 'GeneratorDecoder', 'ema_update', 'GuidedGAN', 'WGANGP',
-           'guide_subset', 'train_gan', 'load_generator', 'load_gan_run']
+__all__ = ['GENERATOR_CONDITIONING', 'GAN_LOSSES', 'gan_plan', 'build_generator', 'LayerNormalization', 'classifier_features',
+           'build_critic', 'augment_images', 'latents_from_seeds', 'GeneratorDecoder', 'ema_update', 'GuidedGAN',
+           'WGANGP', 'guide_subset', 'train_gan', 'load_generator', 'load_gan_run']
 
 # %% ../nbs/10_gan.ipynb #87f56329
 def _image_shape(shape, name='image_shape'):
@@ -590,9 +590,11 @@ def _training_logs(self:GuidedGAN) -> dict:
     return {m.name: m.result() for m in self.metrics if m not in self.evaluation_trackers}
 
 # %% ../nbs/10_gan.ipynb #46578f3a
+GAN_LOSSES = ('wasserstein', 'logistic')   # WGANGP's loss: WGAN-GP's, or the non-saturating one with R1
+
 @keras.saving.register_keras_serializable('synthview')
 class WGANGP(GuidedGAN):
-    "WGAN-GP (Gulrajani et al. 2017) trained with `fit()`; a frozen classifier beside the critic can guide the generator."
+    "WGAN-GP (Gulrajani et al. 2017) trained with `fit()`; a frozen classifier beside the critic can guide the generator; loss='logistic': the non-saturating GAN with R1 instead."
     def __init__(self,
                  generator:keras.Model,       # latent (and one-hot label) -> canonical images; see build_generator
                  critic:keras.Model,          # images (and one-hot labels: a projection critic) -> one score each, no batch norm; see build_critic
@@ -607,12 +609,13 @@ class WGANGP(GuidedGAN):
                  guidance_augment=True,       # classify a random augmented view (True, or augment_images arguments as a dict); False: the image itself
                  guidance_warmup:int=0,       # generator steps without guidance (the critic teaches realism first)
                  guidance_ramp:int=0,         # generator steps over which guidance then rises linearly to its full weight
-                 gp_weight:float=10.0,        # lambda of the gradient penalty (Gulrajani et al.)
+                 gp_weight:float=10.0,        # lambda of the gradient penalty (Gulrajani et al.); loss='logistic': gamma of R1 (the loss adds gamma / 2 x E||grad D(real)||^2)
                  gp_every:int=1,              # lazy penalty: on every k-th critic step, weighted k times (1: every step)
                  n_critic:int=5,              # critic updates per generator update (Gulrajani et al.)
                  fresh_real:bool=False,       # each critic step on its own real minibatch (Algorithm 1): fit() batches hold n_critic of them
                  ema_beta:float|None=None,    # keep an EMA of the generator (decay per step, e.g. 0.999) for decoding and galleries
                  gp_epsilon:float=1e-10,      # epsilon under the square root of the gradient norm
+                 loss:str='wasserstein',      # 'wasserstein' (WGAN-GP) or 'logistic': the non-saturating loss with the R1 penalty on real images (Mescheder et al. 2018)
                  seed:int|None=None,          # seed of latents, labels and interpolation factors (None: random)
                  **kwargs):                   # keras.Model arguments (name)
         super().__init__(**kwargs)
@@ -635,6 +638,7 @@ class WGANGP(GuidedGAN):
         if self.critic_classes is not None and self.critic_classes != self.n_classes:
             raise ShapeError.expected('critic', f"a label input of {self.n_classes} classes (build_critic(..., n_classes={self.n_classes}))", f"a label of {self.critic_classes} classes")
         self.gp_weight = check_float('gp_weight', gp_weight, 0)
+        self.loss = check_choice('loss', loss, GAN_LOSSES)
         self.n_critic = check_int('n_critic', n_critic, 1)
         self.gp_every = check_int('gp_every', gp_every, 1)
         self.fresh_real = bool(check_choice('fresh_real', fresh_real, (True, False)))
@@ -668,8 +672,24 @@ def _judge(self:WGANGP, y):
     return lambda x, training=True: self.critic([x, y], training=training)
 
 @patch
+def _critic_loss(self:WGANGP, real_scores, fake_scores):
+    "The critic's adversarial loss: E[D(fake)] - E[D(real)] (Wasserstein) or E[softplus(-D(real))] + E[softplus(D(fake))] (logistic)."
+    return (logistic_critic_loss if self.loss == 'logistic' else wasserstein_critic_loss)(real_scores, fake_scores)
+
+@patch
+def _penalty(self:WGANGP, critic, real, fake, alpha):
+    "The critic's regulariser before its weight gp_weight: WGAN-GP's gradient penalty, or half the R1 penalty (logistic)."
+    if self.loss == 'logistic': return r1_penalty(critic, real) / 2
+    return gradient_penalty(critic, real, fake, alpha, self.gp_epsilon)
+
+@patch
+def _generator_loss(self:WGANGP, fake_scores):
+    "The generator's adversarial loss: -E[D(fake)] (Wasserstein) or E[softplus(-D(fake))] (logistic, non-saturating)."
+    return (logistic_generator_loss if self.loss == 'logistic' else wasserstein_generator_loss)(fake_scores)
+
+@patch
 def critic_step(self:WGANGP, real, labels=None):
-    "One critic update: Wasserstein loss + gp_weight * gradient penalty (lazy: every gp_every-th step, x gp_every)."
+    "One critic update: its loss + the penalty (WGAN-GP's x gp_weight, or R1 x gp_weight / 2), lazy: every gp_every-th step, x gp_every."
     n, _ = _replica()
     b = tf.shape(real)[0]
     z, y, _ = self._sample(b)
@@ -677,18 +697,19 @@ def critic_step(self:WGANGP, real, labels=None):
     fake = self._generate(z, y, training=True)
     critic = self._judge(y)
     alpha = _my_slice(keras.random.uniform((b * n, 1, 1, 1), seed=self.seed_generator), b)
+    penalty = lambda: self._penalty(critic, real, fake, alpha)
     with tf.GradientTape() as tape:
-        w_loss = wasserstein_critic_loss(critic(real, training=True), critic(fake, training=True))
-        if self.gp_every == 1: gp = gradient_penalty(critic, real, fake, alpha, self.gp_epsilon)
+        real_scores, fake_scores = critic(real, training=True), critic(fake, training=True)
+        adv = self._critic_loss(real_scores, fake_scores)
+        if self.gp_every == 1: gp = penalty()
         else:
             on = tf.equal(self.critic_optimizer.iterations % self.gp_every, 0)
-            gp = tf.cond(on, lambda: gradient_penalty(critic, real, fake, alpha, self.gp_epsilon) * self.gp_every,
-                         lambda: tf.zeros([]))                         # lazy regularisation (StyleGAN2): k x the penalty, every k steps
-        loss = w_loss + self.gp_weight * gp
+            gp = tf.cond(on, lambda: penalty() * self.gp_every, lambda: tf.zeros([]))   # lazy regularisation (StyleGAN2): k x the penalty, every k steps
+        loss = adv + self.gp_weight * gp
         scaled = loss / n                                                  # replicas' gradients are summed
     grads = tape.gradient(scaled, self.critic.trainable_variables)
     self.critic_optimizer.apply_gradients(zip(grads, self.critic.trainable_variables))
-    return loss, gp, -w_loss
+    return loss, gp, tf.reduce_mean(real_scores) - tf.reduce_mean(fake_scores)   # the score gap: WGAN's Wasserstein estimate
 
 @patch
 def generator_step(self:WGANGP, b):
@@ -698,7 +719,7 @@ def generator_step(self:WGANGP, b):
     guide = self.guided and self.guidance_weight > 0
     with tf.GradientTape(persistent=guide) as tape:
         fake = self._generate(z, y, training=True)
-        g_loss = wasserstein_generator_loss(self._judge(y)(fake, training=True))
+        g_loss = self._generator_loss(self._judge(y)(fake, training=True))
         g_scaled = g_loss / n                                             # replicas' gradients are summed
         if guide:
             nll, share, prob = self._guidance_terms(fake, mask)
@@ -761,11 +782,12 @@ def test_step(self:WGANGP, data):
     fake = self._generate(z, y, training=False)
     critic = self._judge(y)
     real_scores, fake_scores = critic(real, training=False), critic(fake, training=False)
-    w_loss = wasserstein_critic_loss(real_scores, fake_scores)
+    adv = self._critic_loss(real_scores, fake_scores)
     alpha = _my_slice(keras.random.uniform((b * n, 1, 1, 1), seed=self.seed_generator), b)
-    gp = gradient_penalty(critic, real, fake, alpha, self.gp_epsilon)
+    gp = self._penalty(critic, real, fake, alpha)
+    gap = tf.reduce_mean(real_scores) - tf.reduce_mean(fake_scores)
     for t, v in zip([self.critic_loss_tracker, self.gp_tracker, self.w_tracker, self.generator_loss_tracker],
-                    [w_loss + self.gp_weight * gp, gp, -w_loss, wasserstein_generator_loss(fake_scores)]): t.update_state(v)
+                    [adv + self.gp_weight * gp, gp, gap, self._generator_loss(fake_scores)]): t.update_state(v)
     if self.guided: self._judge_samples(fake, mask)
     return self._evaluation_logs()
 
@@ -805,7 +827,7 @@ def get_config(self:WGANGP):
                 critic=keras.saving.serialize_keras_object(self.critic), **self.guidance_config(),
                 guidance_warmup=self.guidance_warmup, guidance_ramp=self.guidance_ramp, gp_every=self.gp_every,
                 fresh_real=self.fresh_real, ema_beta=self.ema_beta, gp_weight=self.gp_weight,
-                n_critic=self.n_critic, gp_epsilon=self.gp_epsilon)
+                n_critic=self.n_critic, gp_epsilon=self.gp_epsilon, loss=self.loss)
 
 @patch
 def save_own_variables(self:WGANGP, store):
@@ -854,7 +876,7 @@ _RESUME_KEYS = ('image_shape', 'classifier', 'target', 'conditional', 'classes',
                 'critic_widths', 'n_critic', 'guidance_weight', 'gp_weight', 'learning_rate', 'gallery_seeds', 'gallery_classes',
                 'gallery_threshold', 'guidance_mode', 'guidance_cap', 'guidance_augment', 'guidance_warmup', 'guidance_ramp', 'gp_every',
                 'fresh_real', 'ema_beta', 'generator_learning_rate', 'critic_sees',
-                'generator_conditioning', 'critic_features')   # older_ok: a run from before a key resumes (generator_conditioning was 'input', critic_features None)
+                'generator_conditioning', 'critic_features', 'loss')   # older_ok: a run from before a key resumes (generator_conditioning was 'input', critic_features None, loss 'wasserstein')
 
 def _observers(run_dir, gallery, image_summaries) -> list:
     "A GAN run's own callbacks for fit_run: the epoch gallery, and generated grids for TensorBoard when the run has a folder."
@@ -961,7 +983,8 @@ def train_gan(data:ImageDataset,         # training images (their labels are not
               guidance_augment=True,      # guidance through random augmentations (see WGANGP)
               guidance_warmup='auto',     # generator steps before guidance (see WGANGP); 'auto': 200 in runs of >= 2,000 generator steps, else 0
               guidance_ramp:int=0,        # generator steps over which guidance rises (see WGANGP)
-              gp_weight:float=10.0,       # gradient-penalty weight
+              gp_weight:float=10.0,       # gradient-penalty weight (loss='logistic': R1's gamma)
+              loss:str='wasserstein',     # 'wasserstein' (WGAN-GP) or 'logistic' (non-saturating, R1 penalty; see WGANGP)
               gp_every:int=1,             # lazy gradient penalty (see WGANGP)
               fresh_real='auto',          # a fresh real minibatch for every critic step (then an epoch has n_critic x fewer steps); 'auto': when the data holds n_critic batches
               ema_beta='auto',            # EMA generator for galleries and the saved generator.keras (see WGANGP); 'auto': 0.999 in runs of >= 10,000 generator steps, else None
@@ -1004,7 +1027,7 @@ def train_gan(data:ImageDataset,         # training images (their labels are not
         gan = WGANGP(g, c, classifier=clf, target=target, conditional=conditional, guidance_weight=guidance_weight,
                      guidance_mode=guidance_mode, guidance_cap=guidance_cap, guidance_augment=guidance_augment,
                      guidance_warmup=guidance_warmup, guidance_ramp=guidance_ramp, gp_weight=gp_weight, gp_every=gp_every,
-                     n_critic=n_critic, fresh_real=fresh_real, ema_beta=ema_beta, seed=seed)
+                     n_critic=n_critic, fresh_real=fresh_real, ema_beta=ema_beta, loss=loss, seed=seed)
         gan.compile(learning_rate=lr, generator_learning_rate=generator_learning_rate)
     gallery = _epoch_gallery(gan, run_dir, clf, gallery_seeds, gallery_classes, gallery_threshold, oracle)
     config = dict(data=data.name, n_images=len(data), image_shape=list(data.shape), classifier=None if clf is None else clf.name,
@@ -1014,7 +1037,7 @@ def train_gan(data:ImageDataset,         # training images (their labels are not
                   critic_features=critic_features, n_critic=gan.n_critic,
                   guidance_weight=gan.guidance_weight, guidance_mode=gan.guidance_mode, guidance_cap=gan.guidance_cap,
                   guidance_augment=gan.guidance_augment is not None and (gan.guidance_augment or True), guidance_warmup=gan.guidance_warmup,
-                  guidance_ramp=gan.guidance_ramp, gp_weight=gan.gp_weight, gp_every=gan.gp_every, fresh_real=gan.fresh_real,
+                  guidance_ramp=gan.guidance_ramp, gp_weight=gan.gp_weight, gp_every=gan.gp_every, loss=gan.loss, fresh_real=gan.fresh_real,
                   ema_beta=gan.ema_beta, learning_rate=lr, generator_learning_rate=generator_learning_rate, strategy=type(strategy).__name__,
                   replicas=n_rep, critic_sees=sees, init=None if init is None else [m.name for m in init], **_gallery_config(gallery))
     ds = data.to_tf(per_step, shuffle=True, seed=seed, labels=gan.critic_classes is not None, drop_remainder=True)   # fresh_real: n_critic minibatches a step
@@ -1033,7 +1056,7 @@ def load_generator(run_dir, label=None) -> GeneratorDecoder:
     return GeneratorDecoder(model, label)
 
 _REBUILD_KEYS = ('guidance_weight', 'guidance_mode', 'guidance_cap', 'guidance_augment', 'guidance_warmup', 'guidance_ramp', 'gp_weight',
-                 'gp_every', 'n_critic', 'fresh_real', 'ema_beta', 'conditional')
+                 'gp_every', 'n_critic', 'fresh_real', 'ema_beta', 'conditional', 'loss')
 
 def load_gan_run(run_dir,           # a train_gan run folder
                  classifier=None,   # the run's guide (a Classifier, Keras model or .keras path); None for an unguided run

@@ -9,8 +9,8 @@ import tensorflow as tf
 from .core import *
 
 # %% auto #0
-__all__ = ['wasserstein_critic_loss', 'wasserstein_generator_loss', 'gradient_penalty', 'guidance_nll', 'guidance_loss',
-           'guidance_loss_from_nll']
+__all__ = ['wasserstein_critic_loss', 'wasserstein_generator_loss', 'gradient_penalty', 'logistic_critic_loss',
+           'logistic_generator_loss', 'r1_penalty', 'guidance_nll', 'guidance_loss', 'guidance_loss_from_nll']
 
 # %% ../nbs/04_losses.ipynb #39424829
 def wasserstein_critic_loss(real_scores, # critic scores of real images, (N, 1) or (N,)
@@ -38,6 +38,28 @@ def gradient_penalty(critic,          # callable: images -> scores
     grads = tape.gradient(scores, x_hat)
     norm = tf.sqrt(tf.reduce_sum(tf.square(grads), axis=tf.range(1, tf.rank(grads))) + epsilon)  # safe norm
     return tf.reduce_mean(tf.square(norm - 1.0))                           # E[(||g|| - 1)^2]
+
+# %% ../nbs/04_losses.ipynb #d5fc0dc0
+def logistic_critic_loss(real_scores, # critic logits of real images, (N, 1) or (N,)
+                         fake_scores, # critic logits of generated images
+                        ):
+    "Critic loss of the logistic GAN (Goodfellow et al. 2014): E[softplus(-D(real))] + E[softplus(D(fake))]."
+    return tf.reduce_mean(tf.nn.softplus(-real_scores)) + tf.reduce_mean(tf.nn.softplus(fake_scores))
+
+def logistic_generator_loss(fake_scores): # critic logits of generated images
+    "Non-saturating generator loss (Goodfellow et al. 2014): E[softplus(-D(fake))] = -E[log sigmoid(D(fake))]."
+    return tf.reduce_mean(tf.nn.softplus(-fake_scores))
+
+def r1_penalty(critic, # callable: images -> scores
+               real,   # real images (N, H, W, C)
+              ):
+    "R1 penalty (Mescheder et al. 2018): E[||grad D(x)||^2] at real images; the loss adds gamma / 2 times it."
+    real = tf.convert_to_tensor(real)
+    with tf.GradientTape() as tape:
+        tape.watch(real)
+        scores = critic(real, training=True)
+    grads = tape.gradient(scores, real)
+    return tf.reduce_mean(tf.reduce_sum(tf.square(grads), axis=tf.range(1, tf.rank(grads))))
 
 # %% ../nbs/04_losses.ipynb #2bbf740c
 def guidance_nll(logits,      # classifier logits (or log-probabilities) of generated images, (N, K)
