@@ -8,6 +8,8 @@ Steps (each resumable; the run folder is --root/--name):
           Fréchet distance to real test trains of the type and to all, each with its real-vs-real floor (RUN/curve.jsonl).
           At the end: an 8 x 8 grid per type next to real trains of the type, and one JSON line in
           benchmarks/results/trains_gan.jsonl.
+          --init-run RUN starts from the generator and critic of an earlier run (train_gan's init=): a second phase
+          with other settings (a phase's real images are counted from 0 in its own curve).
   report  the same final evaluation, grids and line for a run stopped early (rebuilt from RUN/config.json and its last
           good weights); --generator raw judges the generator training updates instead of its EMA (a run with
           ema_beta), saved as RUN/report_generator_raw.keras, its grids as grid_generated_TYPE_raw.png.
@@ -46,6 +48,7 @@ p.add_argument('--eval-every', type=int, default=50_000, help='evaluate when thi
 p.add_argument('--n-eval', type=int, default=300, help='generated images per type at each evaluation')
 p.add_argument('--n-real', type=int, default=3000, help='real test trains (make_trains, seed 12345)')
 p.add_argument('--config', default='{}', help='more train_gan arguments as JSON')
+p.add_argument('--init-run', default=None, help="run: start from the generator and critic of this earlier run folder (its last weights; train_gan's init=), e.g. to go on with other guidance settings")
 p.add_argument('--generator', choices=['shown', 'raw'], default='shown',
                help="report: judge the run's shown generator (its EMA where it keeps one) or the raw one (the last training step's)")
 a = p.parse_args()
@@ -110,12 +113,16 @@ def run():
     kw = dict(conditional=True, critic_sees='guide', batch_size=64, seed=0, generator_widths=(128, 64, 32, 16),
               critic_widths=(16, 32, 64, 128), latent_dim=128, gallery_seeds=24, oracle=oracle, verbose=2)
     kw.update(json.loads(a.config))
+    if a.init_run:                               # the earlier run's networks (its training generator, not its EMA), copied
+        prev = load_gan_run(a.init_run, guide)
+        kw['init'] = (prev.generator, prev.critic)
+        for k in ('generator_widths', 'critic_widths', 'latent_dim'): kw.pop(k, None)   # init= brings the networks
     per_step = kw['batch_size'] * kw.get('n_critic', 2)
     ipe = len(data) // per_step * per_step
     kw['epochs'] = max(1, round(a.images / ipe))
     t0 = time.perf_counter()
     gan, _ = train_gan(data, guide, run_dir=run_dir, callbacks=[Curve(ipe)], **kw)
-    return gan, dict(config=json.loads(a.config), images_per_epoch=ipe, epochs=kw['epochs'], real_images_available=len(data),
+    return gan, dict(config=json.loads(a.config), init_run=a.init_run, images_per_epoch=ipe, epochs=kw['epochs'], real_images_available=len(data),
                      wall_seconds_this_call=round(time.perf_counter() - t0, 1))
 
 def rebuild():
