@@ -9,7 +9,8 @@ Steps (each resumable; the run folder is --root/--name):
           At the end: an 8 x 8 grid per type next to real trains of the type, and one JSON line in
           benchmarks/results/trains_gan.jsonl.
           --init-run RUN starts from the generator and critic of an earlier run (train_gan's init=): a second phase
-          with other settings (a phase's real images are counted from 0 in its own curve).
+          with other settings (a phase's real images are counted from 0 in its own curve); report such a run with the
+          same --init-run (its networks' layout is that run's).
   report  the same final evaluation, grids and line for a run stopped early (rebuilt from RUN/config.json and its last
           good weights); --generator raw judges the generator training updates instead of its EMA (a run with
           ema_beta), saved as RUN/report_generator_raw.keras, its grids as grid_generated_TYPE_raw.png.
@@ -126,15 +127,22 @@ def run():
                      wall_seconds_this_call=round(time.perf_counter() - t0, 1))
 
 def rebuild():
-    gan = load_gan_run(run_dir, guide)         # gan.weights.h5, else (a run stopped early) its last good epoch
     cfg = json.loads((run_dir/'config.json').read_text())
-    w = gan.weights_file
+    if cfg.get('init'):                        # a run started from another's networks: its config has no widths, that run's has
+        if not a.init_run: p.error(f"{run_dir} started from init= networks: give --init-run, the run they came from")
+        gan = load_gan_run(a.init_run, guide)  # the same networks (and EMA), then this run's weights
+        w = run_dir/'gan.weights.h5'
+        if not w.is_file(): w = run_dir/'checkpoints'/'last_good.weights.h5'
+        gan.load_weights(str(w))
+    else:
+        gan = load_gan_run(run_dir, guide)     # gan.weights.h5, else (a run stopped early) its last good epoch
+        w = gan.weights_file
     info = dict(config=cfg, stopped_early=True, weights=str(w))
     if w.parent.name == 'checkpoints':        # the epoch of those weights, and the real images seen by then
         ep = json.loads((w.parent/'last_good.json').read_text())['epoch']
         curve = [json.loads(l) for l in open(run_dir/'curve.jsonl')]
         info.update(weights_epoch=ep, weights_images=ep * curve[-1]['images'] // curve[-1]['epoch'])
-    return gan, info
+    return gan, dict(info, init_run=a.init_run)
 
 gan, info = run() if a.step == 'run' else rebuild()
 shown = run_dir/('report_generator_raw.keras' if RAW else 'report_generator.keras')   # the generator judged below, for zoo_build.py
