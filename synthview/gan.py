@@ -638,7 +638,7 @@ class WGANGP(GuidedGAN):
         if self.critic_classes is not None and self.critic_classes != self.n_classes:
             raise ShapeError.expected('critic', f"a label input of {self.n_classes} classes (build_critic(..., n_classes={self.n_classes}))", f"a label of {self.critic_classes} classes")
         self.gp_weight = check_float('gp_weight', gp_weight, 0)
-        self.loss = check_choice('loss', loss, GAN_LOSSES)
+        self.adversarial_loss = check_choice('loss', loss, GAN_LOSSES)   # not self.loss: Keras' compile keeps its own loss there
         self.n_critic = check_int('n_critic', n_critic, 1)
         self.gp_every = check_int('gp_every', gp_every, 1)
         self.fresh_real = bool(check_choice('fresh_real', fresh_real, (True, False)))
@@ -674,18 +674,18 @@ def _judge(self:WGANGP, y):
 @patch
 def _critic_loss(self:WGANGP, real_scores, fake_scores):
     "The critic's adversarial loss: E[D(fake)] - E[D(real)] (Wasserstein) or E[softplus(-D(real))] + E[softplus(D(fake))] (logistic)."
-    return (logistic_critic_loss if self.loss == 'logistic' else wasserstein_critic_loss)(real_scores, fake_scores)
+    return (logistic_critic_loss if self.adversarial_loss == 'logistic' else wasserstein_critic_loss)(real_scores, fake_scores)
 
 @patch
 def _penalty(self:WGANGP, critic, real, fake, alpha):
     "The critic's regulariser before its weight gp_weight: WGAN-GP's gradient penalty, or half the R1 penalty (logistic)."
-    if self.loss == 'logistic': return r1_penalty(critic, real) / 2
+    if self.adversarial_loss == 'logistic': return r1_penalty(critic, real) / 2
     return gradient_penalty(critic, real, fake, alpha, self.gp_epsilon)
 
 @patch
 def _generator_loss(self:WGANGP, fake_scores):
     "The generator's adversarial loss: -E[D(fake)] (Wasserstein) or E[softplus(-D(fake))] (logistic, non-saturating)."
-    return (logistic_generator_loss if self.loss == 'logistic' else wasserstein_generator_loss)(fake_scores)
+    return (logistic_generator_loss if self.adversarial_loss == 'logistic' else wasserstein_generator_loss)(fake_scores)
 
 @patch
 def critic_step(self:WGANGP, real, labels=None):
@@ -827,7 +827,7 @@ def get_config(self:WGANGP):
                 critic=keras.saving.serialize_keras_object(self.critic), **self.guidance_config(),
                 guidance_warmup=self.guidance_warmup, guidance_ramp=self.guidance_ramp, gp_every=self.gp_every,
                 fresh_real=self.fresh_real, ema_beta=self.ema_beta, gp_weight=self.gp_weight,
-                n_critic=self.n_critic, gp_epsilon=self.gp_epsilon, loss=self.loss)
+                n_critic=self.n_critic, gp_epsilon=self.gp_epsilon, loss=self.adversarial_loss)
 
 @patch
 def save_own_variables(self:WGANGP, store):
@@ -1037,7 +1037,7 @@ def train_gan(data:ImageDataset,         # training images (their labels are not
                   critic_features=critic_features, n_critic=gan.n_critic,
                   guidance_weight=gan.guidance_weight, guidance_mode=gan.guidance_mode, guidance_cap=gan.guidance_cap,
                   guidance_augment=gan.guidance_augment is not None and (gan.guidance_augment or True), guidance_warmup=gan.guidance_warmup,
-                  guidance_ramp=gan.guidance_ramp, gp_weight=gan.gp_weight, gp_every=gan.gp_every, loss=gan.loss, fresh_real=gan.fresh_real,
+                  guidance_ramp=gan.guidance_ramp, gp_weight=gan.gp_weight, gp_every=gan.gp_every, loss=gan.adversarial_loss, fresh_real=gan.fresh_real,
                   ema_beta=gan.ema_beta, learning_rate=lr, generator_learning_rate=generator_learning_rate, strategy=type(strategy).__name__,
                   replicas=n_rep, critic_sees=sees, init=None if init is None else [m.name for m in init], **_gallery_config(gallery))
     ds = data.to_tf(per_step, shuffle=True, seed=seed, labels=gan.critic_classes is not None, drop_remainder=True)   # fresh_real: n_critic minibatches a step
