@@ -590,7 +590,9 @@ def _training_logs(self:GuidedGAN) -> dict:
     return {m.name: m.result() for m in self.metrics if m not in self.evaluation_trackers}
 
 # %% ../nbs/10_gan.ipynb #46578f3a
-GAN_LOSSES = ('wasserstein', 'logistic')   # WGANGP's loss: WGAN-GP's, or the non-saturating one with R1
+_ADVERSARIAL = {'wasserstein': (wasserstein_critic_loss, wasserstein_generator_loss),   # WGANGP's loss: (critic's, generator's)
+                'logistic': (logistic_critic_loss, logistic_generator_loss)}
+GAN_LOSSES = tuple(_ADVERSARIAL)   # WGAN-GP's, or the non-saturating one with R1
 
 @keras.saving.register_keras_serializable('synthview')
 class WGANGP(GuidedGAN):
@@ -674,7 +676,7 @@ def _judge(self:WGANGP, y):
 @patch
 def _critic_loss(self:WGANGP, real_scores, fake_scores):
     "The critic's adversarial loss: E[D(fake)] - E[D(real)] (Wasserstein) or E[softplus(-D(real))] + E[softplus(D(fake))] (logistic)."
-    return (logistic_critic_loss if self.adversarial_loss == 'logistic' else wasserstein_critic_loss)(real_scores, fake_scores)
+    return _ADVERSARIAL[self.adversarial_loss][0](real_scores, fake_scores)
 
 @patch
 def _penalty(self:WGANGP, critic, real, fake, alpha):
@@ -685,7 +687,7 @@ def _penalty(self:WGANGP, critic, real, fake, alpha):
 @patch
 def _generator_loss(self:WGANGP, fake_scores):
     "The generator's adversarial loss: -E[D(fake)] (Wasserstein) or E[softplus(-D(fake))] (logistic, non-saturating)."
-    return (logistic_generator_loss if self.adversarial_loss == 'logistic' else wasserstein_generator_loss)(fake_scores)
+    return _ADVERSARIAL[self.adversarial_loss][1](fake_scores)
 
 @patch
 def critic_step(self:WGANGP, real, labels=None):
