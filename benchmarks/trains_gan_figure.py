@@ -6,6 +6,12 @@ Usage (the zoo page's figure nbs/images/trains_gan_cpu_76_cbn.jpg, exactly):
       --column 'class-conditional batch norm, wider, its EMA (658,944 images)=cbn76_e22/grid_generated_{t}.png' \
       --column 'the same, the generator training updates=cbn76_e22/grid_generated_{t}_raw.png' \
       --column 'real test trains of the type=cond76_late/grid_real_{t}.png'
+The 10_gan page's figure nbs/images/trains_gan_logistic_g01.jpg (the zoo entry before and after 2026-12-01):
+  git show 5433c70:synthview/models/trains-conditional-gan/generator.keras > /tmp/entry_cond76_late.keras
+  python benchmarks/trains_gan_figure.py --out nbs/images/trains_gan_logistic_g01.jpg \
+      --column 'the earlier entry: WGAN-GP (658,944 images)=gen:/tmp/entry_cond76_late.keras' \
+      --column 'the entry now: ns76_g01, logistic (838,656 images)=ns76_g01/grid_generated_{t}.png' \
+      --column 'real test trains of the type=ns76_g01/grid_real_{t}.png'
 """
 import argparse
 from pathlib import Path
@@ -18,15 +24,23 @@ from synthview.trains import TRAIN_CLASSES
 
 p = argparse.ArgumentParser()
 p.add_argument('--root', default='runs/trains_gan')
-p.add_argument('--column', action='append', required=True, help="'TITLE=PATH' under --root, {t} standing for the type")
+p.add_argument('--column', action='append', required=True, help="'TITLE=PATH' under --root, {t} standing for the type; "
+               "'TITLE=gen:FILE.keras' draws a conditional generator's grid per type instead (seeds 0-63, as trains_gan.py's report)")
 p.add_argument('--rows', type=int, default=3, help='rows of 8 seeds per type taken from each grid')
 p.add_argument('--out', required=True)
 a = p.parse_args()
 cols = [c.split('=', 1) for c in a.column]
+
+def drawn(f, k):
+    "The 8 x 8 grid of type k from a generator .keras file (e.g. an earlier zoo entry: git show REV:synthview/models/...)."
+    import keras
+    from synthview.core import image_grid
+    from synthview.gan import GeneratorDecoder
+    return image_grid(GeneratorDecoder(keras.saving.load_model(f, safe_mode=True, compile=False)).generate(np.arange(64), labels=k), ncols=8)
 fig, axes = plt.subplots(len(TRAIN_CLASSES), len(cols), figsize=(4.2 * len(cols), (4.2 * a.rows / 8 + 0.35) * len(TRAIN_CLASSES)), squeeze=False)
 for i, t in enumerate(TRAIN_CLASSES):
     for j, (title, path) in enumerate(cols):
-        g = np.array(Image.open(Path(a.root)/path.format(t=t)).convert('RGB'))
+        g = drawn(path[4:], i) if path.startswith('gen:') else np.array(Image.open(Path(a.root)/path.format(t=t)).convert('RGB'))
         ax = axes[i, j]; ax.imshow(g[:g.shape[0] * a.rows // 8]); ax.set_xticks([]); ax.set_yticks([])
         if i == 0: ax.set_title(title, fontsize=9, loc='left')
         if j == 0: ax.set_ylabel(t, fontsize=10)
