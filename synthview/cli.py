@@ -11,9 +11,10 @@ import numpy as np
 from .core import *
 
 # %% auto #0
-__all__ = ['DEMO', 'ZOO_DEMO', 'ZOO_FINETUNE', 'load_data', 'Run', 'is_chief', 'step_train_classifier', 'step_train_oracle',
-           'step_train_gan', 'step_train_vae', 'pairs_arg', 'step_frontier', 'step_explain', 'step_generate',
-           'step_report', 'cmd_demo', 'step_zoo_classifier', 'step_zoo_oracle', 'step_zoo_vae', 'build_parser', 'main']
+__all__ = ['DEMO', 'ZOO_FINETUNE', 'ZOO_FINETUNE_LOGISTIC', 'ZOO_DEMO', 'load_data', 'Run', 'is_chief', 'step_train_classifier',
+           'step_train_oracle', 'step_train_gan', 'step_train_vae', 'pairs_arg', 'step_frontier', 'step_explain',
+           'step_generate', 'step_report', 'cmd_demo', 'step_zoo_classifier', 'step_zoo_oracle', 'step_zoo_vae',
+           'build_parser', 'main']
 
 # %% ../nbs/50_cli.ipynb #8a68fbae
 def load_data(data:str,            # 'trains', 'fashion-mnist' or a folder of class sub-folders
@@ -222,6 +223,8 @@ def _widths_arg(s, what):
     except ValueError: raise ArgumentError.expected(what, 'comma-separated integers, e.g. 64,32', repr(s)) from None
 
 # %% ../nbs/50_cli.ipynb #2f86d2a6
+def _or_auto(v): return 'auto' if v is None else v
+
 def step_train_gan(a, run:Run) -> dict:
     "Train a classifier-guided WGAN-GP (conditional by default) with its epoch gallery into gan/."
     d = run.path/EXPERIMENT_FILES.gan
@@ -236,7 +239,7 @@ def step_train_gan(a, run:Run) -> dict:
     if not conditional and target is None: raise ArgumentError.expected('--target', 'the class(es) to guide an --unconditional GAN toward', 'none')
     if target is None: target = list(range(clf.n_classes))
     keys = ('target', 'unconditional', 'gan_epochs', 'gan_batch_size', 'gan_latent_dim', 'generator_widths', 'critic_widths', 'n_critic',
-            'guidance_weight', 'guidance_mode', 'gan_learning_rate', 'generator_learning_rate', 'gallery_seeds', 'strategy')
+            'guidance_weight', 'guidance_mode', 'gan_loss', 'gp_weight', 'gp_every', 'gan_learning_rate', 'generator_learning_rate', 'gallery_seeds', 'strategy')
     if oracle is not None and not a.gallery_seeds: oracle = None       # no gallery: nothing for it to judge
     init = getattr(a, 'gan_init', None)                                # a zoo entry to start from (the demo's fine-tune)
     if init is not None:
@@ -250,7 +253,8 @@ def step_train_gan(a, run:Run) -> dict:
                               generator_widths=None if init else _widths_arg(a.generator_widths, '--generator-widths'),
                               critic_widths=None if init else _widths_arg(a.critic_widths, '--critic-widths'),
                               n_critic=check_int('--n-critic', a.n_critic, 1), guidance_weight=a.guidance_weight, guidance_mode=getattr(a, 'guidance_mode', 'balanced'), learning_rate=a.gan_learning_rate,
-                              generator_learning_rate=getattr(a, 'generator_learning_rate', None),
+                              generator_learning_rate=getattr(a, 'generator_learning_rate', None), loss=getattr(a, 'gan_loss', 'wasserstein'),
+                              gp_weight=_or_auto(getattr(a, 'gp_weight', None)), gp_every=check_int('--gp-every', getattr(a, 'gp_every', 1), 1),
                               gallery_seeds=a.gallery_seeds, oracle=oracle, strategy=_strategy(a), verbose=_verbose(a),
                               init=None if init is None else zoo.load_gan(init))
         last = {k: float(v[-1]) for k, v in hist.items()} if hist else {}
@@ -466,7 +470,7 @@ DEMO = dict(data_defaults=dict(data='trains', n=4000, size=38),
             classifier_epochs=10, classifier_batch_size=64, augment=False, head='pool', classifier_dropout=0.1,
             oracle_epochs=None, oracle_batch_size=64, oracle_width=8, oracle_augment=False, oracle=None, no_oracle=False,
             target=None, unconditional=False, gan_epochs=12, gan_batch_size=64, gan_latent_dim=32, generator_widths='32,16', critic_widths='16,32',
-            n_critic=2, guidance_weight=10.0, gan_learning_rate=3e-4, generator_learning_rate=3e-4, gallery_seeds=32,   # balanced: 10 x the critic's push (3 left TypeC unsteered in 186 steps)
+            n_critic=2, guidance_weight=10.0, gan_loss='wasserstein', gp_weight=None, gp_every=1, gan_learning_rate=3e-4, generator_learning_rate=3e-4, gallery_seeds=32,   # balanced: 10 x the critic's push (3 left TypeC unsteered in 186 steps)
             vae_epochs=6, vae_batch_size=64, vae_latent_dim=16, beta=1.0, vae_widths='16,32,32', hidden=64,
             n_explain=24, frontier_model='auto', pairs='auto', max_pairs=2, n_paths=16, map_resolution=32, n_counterfactuals=2,
             source='gan', n_per_class=40, total=None, classes=None, min_confidence=0.5, spread=1.0, frontier_pairs='auto', n_frontier=8,
@@ -490,7 +494,7 @@ def _demo_steps(a, run:Run) -> tuple:
     run.config['zoo'] = {role: z[role] for role in ('classifier', 'oracle', 'gan', 'vae') if z[role] and not (role == 'oracle' and a.no_oracle)}
     if z['gan']:                 # a short guided fine-tune of the pretrained pair: the epoch gallery shows real steps
         a.gan_init = z['gan']
-        for k, v in ZOO_FINETUNE.items():
+        for k, v in z['finetune'].items():
             if getattr(a, k) == DEMO[k]: setattr(a, k, v)        # the --train demo's settings, unless given, become the entry's recipe
     else:
         print(f"demo: the zoo has no pretrained {data} generator yet, so the GAN's epoch gallery (Experiment 1) is left out and the synthetic "
@@ -515,13 +519,15 @@ def cmd_demo(a):
     print(f"demo finished in {run.config['demo_seconds']:.0f} s: open {run.path/EXPERIMENT_FILES.report}")
 
 # %% ../nbs/50_cli.ipynb #55a22919
-ZOO_DEMO = {   # the zoo entries the demo uses per dataset (None: the zoo has none yet), the data it makes, and its GAN settings
+ZOO_FINETUNE = dict(gan_epochs=3, gan_batch_size=64, n_critic=2, guidance_weight=3.0, gan_learning_rate=3e-4, generator_learning_rate=1e-4)   # train_gan's WGAN-GP recipe (the Fashion-MNIST entry's own)
+ZOO_FINETUNE_LOGISTIC = dict(ZOO_FINETUNE, n_critic=1, gan_loss='logistic', gp_every=4, gan_learning_rate=2e-4, generator_learning_rate=2e-4)   # the trains entry's (R1's gamma: train_gan's 'auto', 0.1)
+ZOO_DEMO = {   # the zoo entries the demo uses per dataset (None: the zoo has none yet), the data it makes, and its GAN's fine-tuning recipe
     'trains': dict(classifier='trains-classifier', oracle='trains-oracle', gan='trains-conditional-gan', vae='trains-vae', source='vae',
-                   data_defaults=dict(data='trains', n=1500, size=76)),   # source: the dataset from the VAE near the data (measured: the oracle agrees with it more than with the CPU-trained GAN's)
+                   data_defaults=dict(data='trains', n=1500, size=76), finetune=ZOO_FINETUNE_LOGISTIC),   # source: the dataset from the VAE near the data (measured: the oracle agrees with it more than with the CPU-trained GAN's)
     'fashion-mnist': dict(classifier='fashion-mnist-classifier', oracle='fashion-mnist-oracle', gan='fashion-mnist-conditional-gan',
-                          vae='fashion-mnist-vae', source='gan', data_defaults=dict(data='fashion-mnist', n=1280, size=None)),
+                          vae='fashion-mnist-vae', source='gan', data_defaults=dict(data='fashion-mnist', n=1280, size=None),
+                          finetune=ZOO_FINETUNE),
 }
-ZOO_FINETUNE = dict(gan_epochs=3, gan_batch_size=64, n_critic=2, guidance_weight=3.0, gan_learning_rate=3e-4, generator_learning_rate=1e-4)   # train_gan's recipe (the entries' own)
 
 def _zoo_copy(name:str, dest:Path) -> Path:
     "The zoo entry's checked file, copied atomically to dest (where the training step would have written its model)."
@@ -686,6 +692,9 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument('--n-critic', type=int, default=2, help='critic steps per generator step')
     g.add_argument('--guidance-weight', type=float, default=3.0, help="guidance strength: the guidance gradient on the images as a multiple of the critic's (balanced), or the loss weight (fixed); 0: only watch")
     g.add_argument('--guidance-mode', default='balanced', choices=('balanced', 'fixed'), help='balanced (default: guidance kept at --guidance-weight x the critic\'s push, capped and augmented so it does not fool the classifier) or fixed (a plain loss weight)')
+    g.add_argument('--loss', dest='gan_loss', default='wasserstein', choices=('wasserstein', 'logistic'), help="the adversarial loss: wasserstein (WGAN-GP, default) or logistic (non-saturating, with the R1 penalty)")
+    g.add_argument('--gp-weight', type=float, default=None, help="the critic's penalty weight: WGAN-GP's lambda (default 10) or, with --loss logistic, R1's gamma (default 0.1)")
+    g.add_argument('--gp-every', type=int, default=1, help='apply the penalty every this many critic steps, scaled up to match (lazy regularisation)')
     g.add_argument('--learning-rate', dest='gan_learning_rate', type=float, default=3e-4, help="the critic's Adam learning rate")
     g.add_argument('--generator-learning-rate', type=float, default=1e-4, help="the generator's Adam learning rate (two time scales)")
     g.add_argument('--gallery-seeds', type=int, default=64, help='fixed latent seeds of the epoch gallery')
