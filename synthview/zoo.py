@@ -32,9 +32,9 @@ ENTRIES = {   # name -> what it is, its file under synthview/models/, and the SH
                               about="classifier of the procedural trains at 76 x 76 (build_classifier's default network), TypeA/B/C"),
     'trains-oracle': dict(kind='classifier', file='trains-oracle/classifier.keras', sha256='0b554ec3eafa6347048c2ee65183afeb4df58bc5243eb7612b6a63009fc05f60',
                           about="trains oracle at 76 x 76 (build_oracle: another architecture and seed)"),
-    'trains-conditional-gan': dict(kind='generator', file='trains-conditional-gan/generator.keras', sha256='bf61be846d9ca796733d67b0c591b96636e09bd45198e883b2412239f0c686b2',
-                                   critic='trains-conditional-gan/critic.keras', critic_sha256='f08965019e82a8f819d956aa35cae42228cbeed4c450540093e63d040f9e6c38',
-                                   about="conditional WGAN-GP of the trains at 76 x 76 (every type), its projection critic shown the classifier's labels; trained on a 2-core CPU, short of the realism targets (see its card)"),
+    'trains-conditional-gan': dict(kind='generator', file='trains-conditional-gan/generator.keras', sha256='cdfd15bdfce9ccf3d9623fdeba868a09397a5879ba802c7510a2a968ee402d6e',
+                                   critic='trains-conditional-gan/critic.keras', critic_sha256='08a463f6457ccfb058846b9cf1d04966a35a2e1e7d70de87c3835a8bbb2b2473',
+                                   about="conditional GAN of the trains at 76 x 76 (every type; non-saturating loss with R1, loss='logistic'), its projection critic shown the classifier's labels; trained on a 2-core CPU, short of the realism targets (see its card)"),
     'trains-vae': dict(kind='vae', file='trains-vae/vae.keras', sha256='e74908176f148b4c7c192aa05631e2f6574551a9e772103bd0cbb2d94491fec3',
                        about="VAE of the trains at 76 x 76 (latent 64, Bernoulli likelihood): the decoder for frontiers, walks and counterfactuals"),
 }
