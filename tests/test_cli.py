@@ -102,6 +102,7 @@ def test_demo_zoo(tmp_path):
     assert (out/'classifier'/'classifier.keras.json').is_file()                 # the class names came with it
     gcfg = json.loads((out/'gan'/'config.json').read_text())
     assert gcfg['init'] == ['generator', 'critic'] and gcfg['epochs'] == 1 and gcfg['image_shape'] == [76, 76, 3]   # fine-tuned from the zoo's pair
+    assert (gcfg['loss'], gcfg['gp_weight'], gcfg['gp_every'], gcfg['n_critic']) == ('logistic', 0.1, 4, 1)   # with the entry's own recipe (ZOO_FINETUNE_LOGISTIC)
     assert (out/'gan'/'gallery'/'epoch_0001.png').is_file() and (out/'gan'/'generator.keras').is_file()
     assert json.loads((out/'dataset'/'manifest.json').read_text())['source'].startswith('trains_vae')   # the trains dataset comes from the VAE (ZOO_DEMO)
     assert (out/'report.html').is_file() and 'trains-conditional-gan' in (out/'report.html').read_text()
