@@ -120,7 +120,8 @@ def _section_gan(run):
     zoo_name = ((_read_json(run/EXPERIMENT_FILES.config) or {}).get('zoo') or {}).get('gan') if cfg.get('init') else None
     how = (f"the zoo's pretrained <code>{_esc(zoo_name)}</code> (see The models), fine-tuned" if zoo_name
            else 'started from trained networks and trained' if cfg.get('init') else 'trained')
-    out = [f"<p>A classifier-{_esc(what)} WGAN-GP, {how} {len(g)} epochs on {_fmt(cfg.get('n_images', '?'))} images. "
+    kind = 'GAN with the non-saturating loss and R1 penalty' if cfg.get('loss') == 'logistic' else 'WGAN-GP'   # train_gan's loss
+    out = [f"<p>A classifier-{_esc(what)} {kind}, {how} {len(g)} epochs on {_fmt(cfg.get('n_images', '?'))} images. "
            f"Every epoch the generator draws from {len(g.seeds)} fixed latent seeds"
            f"{' per class' if g.conditional else ''}; the classifier keeps those it assigns to the chosen class "
            f"(probability &ge; {g.threshold:g}). The acceptance curve is the share kept per epoch; the gallery shows the best "

@@ -106,6 +106,7 @@ def test_demo_zoo(tmp_path):
     assert (out/'gan'/'gallery'/'epoch_0001.png').is_file() and (out/'gan'/'generator.keras').is_file()
     assert json.loads((out/'dataset'/'manifest.json').read_text())['source'].startswith('trains_vae')   # the trains dataset comes from the VAE (ZOO_DEMO)
     assert (out/'report.html').is_file() and 'trains-conditional-gan' in (out/'report.html').read_text()
+    assert 'A classifier-conditional GAN with the non-saturating loss' in (out/'report.html').read_text()   # the report names the fine-tune's loss
     r2 = run('demo', '--size', '38', '--out', str(tmp_path/'other'), '--quiet')
     assert r2.returncode == 2 and "zoo entry 'trains-classifier'" in r2.stderr and 'images (76, 76)' in r2.stderr, r2.stderr
     assert not (tmp_path/'other'/'classifier'/'classifier.keras').exists()
