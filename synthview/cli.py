@@ -523,7 +523,7 @@ ZOO_FINETUNE = dict(gan_epochs=3, gan_batch_size=64, n_critic=2, guidance_weight
 ZOO_FINETUNE_LOGISTIC = dict(ZOO_FINETUNE, n_critic=1, gan_loss='logistic', gp_every=4, gan_learning_rate=2e-4, generator_learning_rate=2e-4)   # the trains entry's (R1's gamma: train_gan's 'auto', 0.1)
 ZOO_DEMO = {   # the zoo entries the demo uses per dataset (None: the zoo has none yet), the data it makes, and its GAN's fine-tuning recipe
     'trains': dict(classifier='trains-classifier', oracle='trains-oracle', gan='trains-conditional-gan', vae='trains-vae', source='vae',
-                   data_defaults=dict(data='trains', n=1500, size=76), finetune=ZOO_FINETUNE_LOGISTIC),   # source: the dataset from the VAE near the data (measured: the oracle agrees with it more than with the CPU-trained GAN's)
+                   data_defaults=dict(data='trains', n=1500, size=76), finetune=ZOO_FINETUNE_LOGISTIC),   # source: the dataset from the VAE near the data (measured with the earlier, WGAN-GP trains entry: the oracle agreed with it more)
     'fashion-mnist': dict(classifier='fashion-mnist-classifier', oracle='fashion-mnist-oracle', gan='fashion-mnist-conditional-gan',
                           vae='fashion-mnist-vae', source='gan', data_defaults=dict(data='fashion-mnist', n=1280, size=None),
                           finetune=ZOO_FINETUNE),
