@@ -1025,7 +1025,7 @@ def train_gan(data:ImageDataset,         # training images (their labels are not
     lr = check_float('learning_rate', learning_rate, 0)
     steps = epochs * (len(data) // per_step)                       # generator steps of the whole run
     if guidance_warmup == 'auto': guidance_warmup = 200 if steps >= 2000 else 0   # in a short run a warm-up takes too much of it
-    if isinstance(gp_weight, str) and gp_weight == 'auto': gp_weight = 0.1 if loss == 'logistic' else 10.0   # R1's gamma is another scale than WGAN-GP's lambda
+    if gp_weight == 'auto': gp_weight = 0.1 if loss == 'logistic' else 10.0   # R1's gamma is another scale than WGAN-GP's lambda
     if ema_beta == 'auto': ema_beta = 0.999 if steps >= 10_000 else None          # an EMA of 0.999 averages ~1,000 steps: it lags a short run
     set_seed(seed)
     with strategy.scope():
