@@ -12,7 +12,8 @@ The 10_gan page's figure nbs/images/trains_gan_logistic_g01.jpg (the zoo entry b
       --column 'the earlier entry: WGAN-GP (658,944 images)=gen:/tmp/entry_cond76_late.keras' \
       --column 'the entry now: ns76_g01, logistic (838,656 images)=ns76_g01/grid_generated_{t}.png' \
       --column 'real test trains of the type=ns76_g01/grid_real_{t}.png'
-The 10_gan page's figure nbs/images/trains_gan_logistic_wide.jpg (the zoo entry before and after the wider generator):
+The 10_gan page's figure nbs/images/trains_gan_logistic_wide.jpg (the zoo entry before and after the wider generator;
+ns76_wg's grids as its run of --images 650000 wrote them, before the run was continued to 1,000,000 images):
   git show 1b866e6:synthview/models/trains-conditional-gan/generator.keras > /tmp/lead/entry_ns76_g01.keras
   python benchmarks/trains_gan_figure.py --out nbs/images/trains_gan_logistic_wide.jpg \
       --column 'before: ns76_g01 (838,656 images)=gen:/tmp/lead/entry_ns76_g01.keras' \
