@@ -19,6 +19,11 @@ ns76_wg's grids as its run of --images 650000 wrote them, before the run was con
       --column 'before: ns76_g01 (838,656 images)=gen:/tmp/lead/entry_ns76_g01.keras' \
       --column 'now: ns76_wg, wider generator (699,776 images)=ns76_wg/grid_generated_{t}.png' \
       --column 'real test trains of the type=ns76_wg/grid_real_{t}.png'
+The 10_gan page's figure nbs/images/trains_gan_logistic_lr.jpg (the zoo entry, then the second phase at Adam 5e-5):
+  python benchmarks/trains_gan_figure.py --out nbs/images/trains_gan_logistic_lr.jpg \
+      --column 'the zoo entry: ns76_wg (699,776 images)=gen:synthview/models/trains-conditional-gan/generator.keras' \
+      --column 'then Adam 5e-5 (ns76_wg_lr: 999,680 + 599,808)=ns76_wg_lr/grid_generated_{t}.png' \
+      --column 'real test trains of the type=ns76_wg_lr/grid_real_{t}.png'
 """
 import argparse
 from pathlib import Path
