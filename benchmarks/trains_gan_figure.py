@@ -24,6 +24,11 @@ The 10_gan page's figure nbs/images/trains_gan_logistic_lr.jpg (the zoo entry, t
       --column 'the zoo entry: ns76_wg (699,776 images)=gen:synthview/models/trains-conditional-gan/generator.keras' \
       --column 'then Adam 5e-5 (ns76_wg_lr: 999,680 + 599,808)=ns76_wg_lr/grid_generated_{t}.png' \
       --column 'real test trains of the type=ns76_wg_lr/grid_real_{t}.png'
+The 10_gan page's figure nbs/images/trains_gan_logistic_wgc.jpg (the zoo entry, then its recipe with the critic widened):
+  python benchmarks/trains_gan_figure.py --out nbs/images/trains_gan_logistic_wgc.jpg \
+      --column 'the zoo entry: ns76_wg (699,776 images)=gen:synthview/models/trains-conditional-gan/generator.keras' \
+      --column 'the critic widened too: ns76_wgc (699,776 images)=ns76_wgc/grid_generated_{t}.png' \
+      --column 'real test trains of the type=ns76_wgc/grid_real_{t}.png'
 """
 import argparse
 from pathlib import Path
