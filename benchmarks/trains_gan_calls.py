@@ -43,20 +43,19 @@ xr, yr = test.canonical(), np.asarray(test.labels)
 out = Path(a.out); out.mkdir(parents=True, exist_ok=True)
 
 def calls(gp, op, t):
-    "Of the guide's hits for class t: how many, and the share the oracle calls each class (argmax)."
+    "The guide's hits for class t (a mask), the oracle's class for each hit, and the share of the hits it calls each class."
     hit = (gp.argmax(1) == t) & (gp[:, t] >= 0.9)
     said = op[hit].argmax(1)
-    return hit, {TRAIN_CLASSES[k]: round(float((said == k).mean()), 4) if hit.any() else None for k in range(K)}
+    return hit, said, {TRAIN_CLASSES[k]: round(float((said == k).mean()), 4) if hit.any() else None for k in range(K)}
 
 gp, op = guide.probs(x), oracle.probs(x)
 gpr, opr = guide.probs(xr), oracle.probs(xr)
 per_type = {}
 for t, name in enumerate(TRAIN_CLASSES):
     m = labels == t
-    hit, share = calls(gp[m], op[m], t)
-    _, floor = calls(gpr[yr == t], opr[yr == t], t)
-    xt = x[m][hit]
-    agree = op[m][hit].argmax(1) == t
+    hit, said, share = calls(gp[m], op[m], t)
+    floor = calls(gpr[yr == t], opr[yr == t], t)[2]
+    xt, agree = x[m][hit], said == t
     grids = {}
     for what, sel in (('rejected', ~agree), ('accepted', agree)):
         if sel.any():
