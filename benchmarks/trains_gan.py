@@ -117,7 +117,7 @@ def run():
     if a.init_run:                               # the earlier run's networks (its training generator, not its EMA), copied
         prev = load_gan_run(a.init_run, guide)
         kw['init'] = (prev.generator, prev.critic)
-        for k in ('generator_widths', 'critic_widths', 'latent_dim', 'generator_upsample'): kw.pop(k, None)   # init= brings the networks
+        for k in ('generator_widths', 'critic_widths', 'latent_dim', 'generator_upsample', 'generator_block_convs'): kw.pop(k, None)   # init= brings the networks
     per_step = kw['batch_size'] * kw.get('n_critic', 2)
     ipe = len(data) // per_step * per_step
     kw['epochs'] = max(1, round(a.images / ipe))

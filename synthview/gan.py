@@ -72,6 +72,7 @@ def build_generator(image_shape=(28, 28, 1),  # (H, W, C) of the images to gener
                     norm:str|None='batch',      # 'batch', 'layer' or None
                     conditioning:str='input',   # a conditional generator's label: 'input' (joined to the latent) or 'norm' (also sets every norm layer's scale and shift)
                     upsample:str='transpose',   # 'transpose': a strided transposed convolution per block; 'resize': nearest-neighbour doubling, then a convolution (no checkerboard)
+                    block_convs:int=1,          # convolutions at each size the generator doubles to, the image's own included: 1 (DCGAN) or more (3 x 3 ones with norm and ReLU follow each doubling)
                     name:str='generator') -> keras.Model:
     "A DCGAN-style generator: latent (and one-hot class) -> canonical images in [-1, 1] of shape (H, W, C)."
     h, w, c = _image_shape(image_shape)
@@ -81,6 +82,7 @@ def build_generator(image_shape=(28, 28, 1),  # (H, W, C) of the images to gener
     latent_dim = check_int('latent_dim', latent_dim if latent_dim is not None else plan['latent_dim'], 1)
     norm = check_choice('norm', norm, ('batch', 'layer', None))
     resize = check_choice('upsample', upsample, GENERATOR_UPSAMPLING) == 'resize'
+    block_convs = check_int('block_convs', block_convs, 1)
     kernel_size = check_int('kernel_size', kernel_size if kernel_size is not None else (3 if resize else 4), 1)
     cond = check_choice('conditioning', conditioning, GENERATOR_CONDITIONING) == 'norm'   # the label's scale and shift replace the norm layers' own
     if cond and (n_classes is None or norm is None):
@@ -102,9 +104,17 @@ def build_generator(image_shape=(28, 28, 1),  # (H, W, C) of the images to gener
         if not resize: return keras.layers.Conv2DTranspose(wd, kernel_size, strides=2, padding='same', name=name, **kw)(x)
         x = keras.layers.UpSampling2D(2, interpolation='nearest', name=f'{name}_resize')(x)
         return keras.layers.Conv2D(wd, kernel_size, padding='same', name=name, **kw)(x)
+    def more(x, wd, i, k):               # k further 3 x 3 convolutions at the size block i doubled to
+        for j in range(1, k + 1):
+            x = normed(keras.layers.Conv2D(wd, 3, padding='same', use_bias=norm is None, name=f'conv{i}_{j}')(x), f'{i}_{j}')
+        return x
     for i, wd in enumerate(widths[1:], 1):
-        x = normed(up(x, wd, f'up{i}', use_bias=norm is None), i)
-    x = up(x, c, 'to_image', activation='tanh')
+        x = more(normed(up(x, wd, f'up{i}', use_bias=norm is None), i), wd, i, block_convs - 1)
+    if block_convs == 1: x = up(x, c, 'to_image', activation='tanh')
+    else:                                # full size: double with the last width, then 3 x 3 to the image (block_convs in all)
+        n = len(widths)
+        x = more(normed(up(x, widths[-1], f'up{n}', use_bias=norm is None), n), widths[-1], n, block_convs - 2)
+        x = keras.layers.Conv2D(c, 3, padding='same', activation='tanh', name='to_image')(x)
     if ch or cw: x = keras.layers.Cropping2D(((ch // 2, ch - ch // 2), (cw // 2, cw - cw // 2)), name='crop')(x)
     return keras.Model(inputs if n_classes is not None else z, x, name=name)
 
@@ -885,7 +895,8 @@ _RESUME_KEYS = ('image_shape', 'classifier', 'target', 'conditional', 'classes',
                 'critic_widths', 'n_critic', 'guidance_weight', 'gp_weight', 'learning_rate', 'gallery_seeds', 'gallery_classes',
                 'gallery_threshold', 'guidance_mode', 'guidance_cap', 'guidance_augment', 'guidance_warmup', 'guidance_ramp', 'gp_every',
                 'fresh_real', 'ema_beta', 'generator_learning_rate', 'critic_sees',
-                'generator_conditioning', 'critic_features', 'loss', 'generator_upsample')   # older_ok: a run from before a key resumes (generator_conditioning was 'input', critic_features None, loss 'wasserstein', generator_upsample 'transpose')
+                'generator_conditioning', 'critic_features', 'loss', 'generator_upsample',
+                'generator_block_convs')   # older_ok: a run from before a key resumes (generator_conditioning was 'input', critic_features None, loss 'wasserstein', generator_upsample 'transpose', generator_block_convs 1)
 
 def _observers(run_dir, gallery, image_summaries) -> list:
     "A GAN run's own callbacks for fit_run: the epoch gallery, and generated grids for TensorBoard when the run has a folder."
@@ -941,7 +952,7 @@ def _copy_model(m:keras.Model) -> keras.Model:
     c.set_weights(m.get_weights())
     return c
 
-def _networks(shape, latent_dim, n_classes, sees, generator_widths, critic_widths, init, conditioning='input', features=None, upsample='transpose') -> tuple:
+def _networks(shape, latent_dim, n_classes, sees, generator_widths, critic_widths, init, conditioning='input', features=None, upsample='transpose', block_convs=1) -> tuple:
     "train_gan's generator and critic (call inside the strategy's scope): copies of init's, else new ones (a projection critic when the critic sees the guide's labels)."
     if init is not None:                                                # copies: the caller's models stay as they were
         g, c = (_copy_model(m) for m in init)
@@ -949,10 +960,11 @@ def _networks(shape, latent_dim, n_classes, sees, generator_widths, critic_width
             g.trainable = True
             for layer in g.layers: layer.trainable = True
         return g, c
-    return (build_generator(shape, latent_dim, n_classes=n_classes, widths=generator_widths, conditioning=conditioning, upsample=upsample),
+    return (build_generator(shape, latent_dim, n_classes=n_classes, widths=generator_widths, conditioning=conditioning, upsample=upsample,
+                            block_convs=block_convs),
             build_critic(shape, widths=critic_widths, n_classes=n_classes if sees == 'guide' else None, features=features))
 
-def _check_init(init, data, clf, conditional, critic_sees, latent_dim, generator_widths, critic_widths, conditioning='input', critic_features=None, upsample='transpose') -> str:
+def _check_init(init, data, clf, conditional, critic_sees, latent_dim, generator_widths, critic_widths, conditioning='input', critic_features=None, upsample='transpose', block_convs=1) -> str:
     "train_gan's check of the (generator, critic) it starts from; the critic_sees their critic implies."
     if not (isinstance(init, (tuple, list)) and len(init) == 2 and all(isinstance(m, keras.Model) for m in init)):
         raise ArgumentError.expected('init', 'a (generator, critic) pair of Keras models, e.g. zoo.load_gan(name)', type(init).__name__)
@@ -961,6 +973,7 @@ def _check_init(init, data, clf, conditional, critic_sees, latent_dim, generator
     if conditioning != 'input': raise ArgumentError.expected('generator_conditioning', "'input' (the default): init= brings its networks", repr(conditioning))
     if critic_features is not None: raise ArgumentError.expected('critic_features', 'None: init= brings its critic', repr(critic_features))
     if upsample != 'transpose': raise ArgumentError.expected('generator_upsample', "'transpose' (the default): init= brings its networks", repr(upsample))
+    if block_convs != 1: raise ArgumentError.expected('generator_block_convs', '1 (the default): init= brings its networks', repr(block_convs))
     g, c = init
     shape, gk = tuple(int(s) for s in g.output.shape[1:]), _generator_classes(g)
     if shape != tuple(data.shape): raise ShapeError.expected('init', f"a generator of the data's images {tuple(data.shape)}", f"one of {shape}")
@@ -991,6 +1004,7 @@ def train_gan(data:ImageDataset,         # training images (their labels are not
               critic_widths=None,         # None: gan_plan's
               generator_conditioning:str='input', # a conditional generator's label: 'input', or 'norm' (class-conditional batch norm too; see build_generator)
               generator_upsample:str='transpose', # how the generator doubles its size: 'transpose' or 'resize' (no checkerboard; see build_generator)
+              generator_block_convs:int=1, # the generator's convolutions at each size it doubles to (see build_generator's block_convs)
               critic_features=None,       # names of the guide's layers whose frozen activations the critic also sees (see build_critic's features); None: pixels only
               n_critic:int=2,             # critic steps per generator step (2, with the two learning rates below: measured best per CPU second)
               guidance_weight:float=3.0,  # guidance/critic gradient ratio, or lambda_cls with guidance_mode='fixed' (see WGANGP)
@@ -1025,10 +1039,12 @@ def train_gan(data:ImageDataset,         # training images (their labels are not
     generator_conditioning = check_choice('generator_conditioning', generator_conditioning, GENERATOR_CONDITIONING)
     if generator_conditioning == 'norm' and not conditional: raise ArgumentError.expected('generator_conditioning', "'input' for a GAN that is not conditional", repr(generator_conditioning))
     generator_upsample = check_choice('generator_upsample', generator_upsample, GENERATOR_UPSAMPLING)
+    generator_block_convs = check_int('generator_block_convs', generator_block_convs, 1)
     if critic_features is not None:
         if clf is None: raise ArgumentError.expected('critic_features', 'None for a GAN without a guide (its layers are what the critic sees)', repr(critic_features))
         critic_features = _feature_layers(clf, critic_features)        # checked before anything is built or written
-    if init is not None: critic_sees = _check_init(init, data, clf, conditional, critic_sees, latent_dim, generator_widths, critic_widths, generator_conditioning, critic_features, generator_upsample)
+    if init is not None: critic_sees = _check_init(init, data, clf, conditional, critic_sees, latent_dim, generator_widths, critic_widths, generator_conditioning, critic_features, generator_upsample,
+                                                  generator_block_convs)
     data, sees, fresh_real, per_step = _critic_data(data, clf, target, conditional, critic_sees, batch_size, n_critic, fresh_real)
     if oracle is not None and (clf is None or (np.ndim(gallery_seeds) == 0 and gallery_seeds == 0)):
         raise ArgumentError.expected('oracle', 'None when there is no gallery for it to judge (no classifier, or gallery_seeds=0)', 'an oracle')
@@ -1041,7 +1057,8 @@ def train_gan(data:ImageDataset,         # training images (their labels are not
     with strategy.scope():
         n_classes = clf.n_classes if (clf is not None and conditional) else None
         features = classifier_features(clf, critic_features) if critic_features else None   # its weights too are the strategy's
-        g, c = _networks(data.shape, latent_dim, n_classes, sees, generator_widths, critic_widths, init, generator_conditioning, features, generator_upsample)
+        g, c = _networks(data.shape, latent_dim, n_classes, sees, generator_widths, critic_widths, init, generator_conditioning, features, generator_upsample,
+                         generator_block_convs)
         gan = WGANGP(g, c, classifier=clf, target=target, conditional=conditional, guidance_weight=guidance_weight,
                      guidance_mode=guidance_mode, guidance_cap=guidance_cap, guidance_augment=guidance_augment,
                      guidance_warmup=guidance_warmup, guidance_ramp=guidance_ramp, gp_weight=gp_weight, gp_every=gp_every,
@@ -1052,7 +1069,7 @@ def train_gan(data:ImageDataset,         # training images (their labels are not
                   target=gan.target, conditional=gan.conditional, classes=gan.classes, epochs=epochs, batch_size=batch_size,
                   seed=seed, latent_dim=gan.latent_dim, generator_widths=None if generator_widths is None else [int(w) for w in generator_widths],
                   critic_widths=None if critic_widths is None else [int(w) for w in critic_widths], generator_conditioning=generator_conditioning,
-                  generator_upsample=generator_upsample, critic_features=critic_features, n_critic=gan.n_critic,
+                  generator_upsample=generator_upsample, generator_block_convs=generator_block_convs, critic_features=critic_features, n_critic=gan.n_critic,
                   guidance_weight=gan.guidance_weight, guidance_mode=gan.guidance_mode, guidance_cap=gan.guidance_cap,
                   guidance_augment=gan.guidance_augment is not None and (gan.guidance_augment or True), guidance_warmup=gan.guidance_warmup,
                   guidance_ramp=gan.guidance_ramp, gp_weight=gan.gp_weight, gp_every=gan.gp_every, loss=gan.adversarial_loss, fresh_real=gan.fresh_real,
@@ -1089,7 +1106,7 @@ def load_gan_run(run_dir,           # a train_gan run folder
     k = clf.n_classes if cfg['conditional'] else None
     shape = tuple(cfg['image_shape'])
     g = build_generator(shape, cfg['latent_dim'], n_classes=k, widths=cfg['generator_widths'], conditioning=cfg.get('generator_conditioning', 'input'),
-                        upsample=cfg.get('generator_upsample', 'transpose'))
+                        upsample=cfg.get('generator_upsample', 'transpose'), block_convs=cfg.get('generator_block_convs', 1))
     c = build_critic(shape, widths=cfg['critic_widths'], n_classes=k if cfg.get('critic_sees') == 'guide' and k else None,
                      features=classifier_features(clf, cfg['critic_features']) if cfg.get('critic_features') else None)
     gan = WGANGP(g, c, classifier=clf, target=cfg.get('target'), seed=cfg['seed'], **{x: cfg[x] for x in _REBUILD_KEYS if x in cfg})
