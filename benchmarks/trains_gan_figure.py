@@ -29,6 +29,11 @@ The 10_gan page's figure nbs/images/trains_gan_logistic_wgc.jpg (the zoo entry, 
       --column 'the zoo entry: ns76_wg (699,776 images)=gen:synthview/models/trains-conditional-gan/generator.keras' \
       --column 'the critic widened too: ns76_wgc (699,776 images)=ns76_wgc/grid_generated_{t}.png' \
       --column 'real test trains of the type=ns76_wgc/grid_real_{t}.png'
+The 10_gan page's figure nbs/images/trains_gan_logistic_wgr.jpg (ns76_wgc, then its recipe with upsample='resize'):
+  python benchmarks/trains_gan_figure.py --out nbs/images/trains_gan_logistic_wgr.jpg \
+      --column 'ns76_wgc, transposed convolutions (699,776 images)=ns76_wgc/grid_generated_{t}.png' \
+      --column 'ns76_wgr, resize then convolve (499,840 images)=ns76_wgr/grid_generated_{t}.png' \
+      --column 'real test trains of the type=ns76_wgr/grid_real_{t}.png'
 """
 import argparse
 from pathlib import Path
