@@ -37,26 +37,26 @@ a = p.parse_args()
 configs, base = json.loads(a.configs), json.loads(a.base)
 guide = zoo.load('trains-classifier')
 data = guide_subset(make_trains(a.n_train, size=a.size, seed=7), guide, list(range(len(TRAIN_CLASSES))))
-gans, params = {}, {}
+gans, params, per_step, dss = {}, {}, {}, {}
 for name, over in configs.items():
     kw = dict(conditional=True, critic_sees='guide', batch_size=64, seed=0, latent_dim=128, gallery_seeds=0, verbose=0, **base)
     kw.update(over)
     gans[name], _ = train_gan(data, guide, epochs=1, **kw)          # built, compiled and traced as a run's
     params[name] = dict(generator=gans[name].generator.count_params(), critic=gans[name].critic.count_params())
-per_step = 64 * base.get('n_critic', 2)
-ds = data.to_tf(per_step, shuffle=True, seed=0, labels=True, drop_remainder=True, repeat=True)
+    per_step[name] = kw['batch_size'] * gans[name].n_critic          # real images a step takes (a configuration may change either)
+    dss[name] = data.to_tf(per_step[name], shuffle=True, seed=0, labels=True, drop_remainder=True, repeat=True)
 
-def steps_per_s(gan):
-    clock = StepClock(); gan.fit(ds, steps_per_epoch=a.steps + 1, epochs=1, verbose=0, callbacks=[clock])
+def steps_per_s(name):
+    clock = StepClock(); gans[name].fit(dss[name], steps_per_epoch=a.steps + 1, epochs=1, verbose=0, callbacks=[clock])
     return clock.n / (clock.t1 - clock.t0)
 
 res = {k: [] for k in gans}
 for _ in range(a.repeats):
-    for k, g in gans.items(): res[k].append(steps_per_s(g))
+    for k in gans: res[k].append(steps_per_s(k))
 ref = next(iter(res))
 write_line(dict(size=a.size, base=base, configs=configs, reference=ref, steps_per_block=a.steps, repeats=a.repeats,
                 real_images_per_step=per_step, params=params,
                 generator_steps_per_s={k: round(float(np.median(v)), 3) for k, v in res.items()},
-                real_images_per_s={k: round(float(np.median(v)) * per_step, 1) for k, v in res.items()},
+                real_images_per_s={k: round(float(np.median(v)) * per_step[k], 1) for k, v in res.items()},
                 ratio_vs_reference={k: round(float(np.median(np.array(v) / np.array(res[ref]))), 3) for k, v in res.items()},
                 all_blocks={k: [round(x, 3) for x in v] for k, v in res.items()}), 'trains_gan_step', write=not a.no_write)
