@@ -34,7 +34,7 @@ from _results import write_line
 from synthview import zoo
 from synthview.core import image_grid
 from synthview.trains import make_trains, TRAIN_CLASSES
-from synthview.gan import guide_subset, load_gan_run
+from synthview.gan import guide_subset, load_gan_run, INIT_BRINGS
 from synthview.metrics import oracle_report
 from synthview.gan import train_gan
 
@@ -117,7 +117,7 @@ def run():
     if a.init_run:                               # the earlier run's networks (its training generator, not its EMA), copied
         prev = load_gan_run(a.init_run, guide)
         kw['init'] = (prev.generator, prev.critic)
-        for k in ('generator_widths', 'critic_widths', 'latent_dim', 'generator_upsample', 'generator_block_convs'): kw.pop(k, None)   # init= brings the networks
+        for k in INIT_BRINGS: kw.pop(k, None)   # init= brings the networks, and with them these settings
     per_step = kw['batch_size'] * kw.get('n_critic', 2)
     ipe = len(data) // per_step * per_step
     kw['epochs'] = max(1, round(a.images / ipe))

@@ -18,9 +18,10 @@ from .train import fit_run, check_run_folder
 from .gallery import EpochGallery, ImageSummary
 
 # %% auto #0
-__all__ = ['GENERATOR_CONDITIONING', 'GENERATOR_UPSAMPLING', 'GAN_LOSSES', 'gan_plan', 'build_generator', 'LayerNormalization',
-           'classifier_features', 'build_critic', 'augment_images', 'latents_from_seeds', 'GeneratorDecoder',
-           'ema_update', 'GuidedGAN', 'WGANGP', 'guide_subset', 'train_gan', 'load_generator', 'load_gan_run']
+__all__ = ['GENERATOR_CONDITIONING', 'GENERATOR_UPSAMPLING', 'GAN_LOSSES', 'INIT_BRINGS', 'gan_plan', 'build_generator',
+           'LayerNormalization', 'classifier_features', 'build_critic', 'augment_images', 'latents_from_seeds',
+           'GeneratorDecoder', 'ema_update', 'GuidedGAN', 'WGANGP', 'guide_subset', 'train_gan', 'load_generator',
+           'load_gan_run']
 
 # %% ../nbs/10_gan.ipynb #87f56329
 def _image_shape(shape, name='image_shape'):
@@ -964,16 +965,17 @@ def _networks(shape, latent_dim, n_classes, sees, generator_widths, critic_width
                             block_convs=block_convs),
             build_critic(shape, widths=critic_widths, n_classes=n_classes if sees == 'guide' else None, features=features))
 
-def _check_init(init, data, clf, conditional, critic_sees, latent_dim, generator_widths, critic_widths, conditioning='input', critic_features=None, upsample='transpose', block_convs=1) -> str:
-    "train_gan's check of the (generator, critic) it starts from; the critic_sees their critic implies."
+INIT_BRINGS = {'latent_dim': None, 'generator_widths': None, 'critic_widths': None, 'generator_conditioning': 'input',
+               'critic_features': None, 'generator_upsample': 'transpose', 'generator_block_convs': 1}
+"train_gan's arguments that `init=` fixes (its networks bring them), each with the only value it takes beside `init=`: its default."
+
+def _check_init(init, data, clf, conditional, critic_sees, **brought) -> str:
+    "train_gan's check of the (generator, critic) it starts from (`brought`: its INIT_BRINGS arguments); the critic_sees their critic implies."
     if not (isinstance(init, (tuple, list)) and len(init) == 2 and all(isinstance(m, keras.Model) for m in init)):
         raise ArgumentError.expected('init', 'a (generator, critic) pair of Keras models, e.g. zoo.load_gan(name)', type(init).__name__)
-    given = [n for n, v in (('latent_dim', latent_dim), ('generator_widths', generator_widths), ('critic_widths', critic_widths)) if v is not None]
-    if given: raise ArgumentError.expected(given[0], 'None: init= brings its networks', 'a value')
-    if conditioning != 'input': raise ArgumentError.expected('generator_conditioning', "'input' (the default): init= brings its networks", repr(conditioning))
-    if critic_features is not None: raise ArgumentError.expected('critic_features', 'None: init= brings its critic', repr(critic_features))
-    if upsample != 'transpose': raise ArgumentError.expected('generator_upsample', "'transpose' (the default): init= brings its networks", repr(upsample))
-    if block_convs != 1: raise ArgumentError.expected('generator_block_convs', '1 (the default): init= brings its networks', repr(block_convs))
+    for name, default in INIT_BRINGS.items():
+        if (brought[name] is not None) if default is None else (brought[name] != default):
+            raise ArgumentError.expected(name, f"{default!r} (the default): init= brings its networks", repr(brought[name]) if default is not None else 'a value')
     g, c = init
     shape, gk = tuple(int(s) for s in g.output.shape[1:]), _generator_classes(g)
     if shape != tuple(data.shape): raise ShapeError.expected('init', f"a generator of the data's images {tuple(data.shape)}", f"one of {shape}")
@@ -1043,8 +1045,9 @@ def train_gan(data:ImageDataset,         # training images (their labels are not
     if critic_features is not None:
         if clf is None: raise ArgumentError.expected('critic_features', 'None for a GAN without a guide (its layers are what the critic sees)', repr(critic_features))
         critic_features = _feature_layers(clf, critic_features)        # checked before anything is built or written
-    if init is not None: critic_sees = _check_init(init, data, clf, conditional, critic_sees, latent_dim, generator_widths, critic_widths, generator_conditioning, critic_features, generator_upsample,
-                                                  generator_block_convs)
+    if init is not None:
+        here = locals()
+        critic_sees = _check_init(init, data, clf, conditional, critic_sees, **{k: here[k] for k in INIT_BRINGS})
     data, sees, fresh_real, per_step = _critic_data(data, clf, target, conditional, critic_sees, batch_size, n_critic, fresh_real)
     if oracle is not None and (clf is None or (np.ndim(gallery_seeds) == 0 and gallery_seeds == 0)):
         raise ArgumentError.expected('oracle', 'None when there is no gallery for it to judge (no classifier, or gallery_seeds=0)', 'an oracle')
