@@ -34,6 +34,12 @@ The 10_gan page's figure nbs/images/trains_gan_logistic_wgr.jpg (ns76_wgc, then 
       --column 'ns76_wgc, transposed convolutions (699,776 images)=ns76_wgc/grid_generated_{t}.png' \
       --column 'ns76_wgr, resize then convolve (499,840 images)=ns76_wgr/grid_generated_{t}.png' \
       --column 'real test trains of the type=ns76_wgr/grid_real_{t}.png'
+The 10_gan page's figure nbs/images/trains_gan_logistic_raw.jpg (ns76_wgc's EMA, then its training generator, after
+python benchmarks/trains_gan.py report --name ns76_wgc --generator raw):
+  python benchmarks/trains_gan_figure.py --out nbs/images/trains_gan_logistic_raw.jpg \
+      --column 'ns76_wgc, its EMA (beta 0.999; 699,776 images)=ns76_wgc/grid_generated_{t}.png' \
+      --column 'ns76_wgc, the generator training updates=ns76_wgc/grid_generated_{t}_raw.png' \
+      --column 'real test trains of the type=ns76_wgc/grid_real_{t}.png'
 """
 import argparse
 from pathlib import Path
