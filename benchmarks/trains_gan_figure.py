@@ -40,6 +40,11 @@ python benchmarks/trains_gan.py report --name ns76_wgc --generator raw):
       --column 'ns76_wgc, its EMA (beta 0.999; 699,776 images)=ns76_wgc/grid_generated_{t}.png' \
       --column 'ns76_wgc, the generator training updates=ns76_wgc/grid_generated_{t}_raw.png' \
       --column 'real test trains of the type=ns76_wgc/grid_real_{t}.png'
+The 10_gan page's figure nbs/images/trains_gan_logistic_wgc_lr.jpg (ns76_wgc's EMA, then its second phase at Adam 5e-5):
+  python benchmarks/trains_gan_figure.py --out nbs/images/trains_gan_logistic_wgc_lr.jpg \
+      --column 'ns76_wgc, its EMA (699,776 images)=ns76_wgc/grid_generated_{t}.png' \
+      --column 'then Adam 5e-5, its EMA (ns76_wgc_lr: + 299,904)=ns76_wgc_lr/grid_generated_{t}.png' \
+      --column 'real test trains of the type=ns76_wgc_lr/grid_real_{t}.png'
 """
 import argparse
 from pathlib import Path
