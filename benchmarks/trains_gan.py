@@ -34,9 +34,8 @@ from _results import write_line
 from synthview import zoo
 from synthview.core import image_grid
 from synthview.trains import make_trains, TRAIN_CLASSES
-from synthview.gan import guide_subset, load_gan_run, INIT_BRINGS
+from synthview.gan import guide_subset, load_gan_run, train_gan, INIT_BRINGS
 from synthview.metrics import oracle_report
-from synthview.gan import train_gan
 
 p = argparse.ArgumentParser()
 p.add_argument('step', choices=['run', 'report'])

@@ -44,10 +44,10 @@ for name, over in configs.items():
     gans[name], _ = train_gan(data, guide, epochs=1, **kw)          # built, compiled and traced as a run's
     params[name] = dict(generator=gans[name].generator.count_params(), critic=gans[name].critic.count_params())
     per_step[name] = kw['batch_size'] * gans[name].n_critic          # real images a step takes (a configuration may change either)
-    dss[name] = data.to_tf(per_step[name], shuffle=True, seed=0, labels=True, drop_remainder=True, repeat=True)
+    if per_step[name] not in dss: dss[per_step[name]] = data.to_tf(per_step[name], shuffle=True, seed=0, labels=True, drop_remainder=True, repeat=True)
 
 def steps_per_s(name):
-    clock = StepClock(); gans[name].fit(dss[name], steps_per_epoch=a.steps + 1, epochs=1, verbose=0, callbacks=[clock])
+    clock = StepClock(); gans[name].fit(dss[per_step[name]], steps_per_epoch=a.steps + 1, epochs=1, verbose=0, callbacks=[clock])
     return clock.n / (clock.t1 - clock.t0)
 
 res = {k: [] for k in gans}
