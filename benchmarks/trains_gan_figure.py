@@ -45,6 +45,11 @@ The 10_gan page's figure nbs/images/trains_gan_logistic_wgc_lr.jpg (ns76_wgc's E
       --column 'ns76_wgc, its EMA (699,776 images)=ns76_wgc/grid_generated_{t}.png' \
       --column 'then Adam 5e-5, its EMA (ns76_wgc_lr: + 299,904)=ns76_wgc_lr/grid_generated_{t}.png' \
       --column 'real test trains of the type=ns76_wgc_lr/grid_real_{t}.png'
+The 10_gan page's figure nbs/images/trains_gan_logistic_wgc_u.jpg (second phases from ns76_wgc with and without guidance):
+  python benchmarks/trains_gan_figure.py --out nbs/images/trains_gan_logistic_wgc_u.jpg \
+      --column 'guided, weight 3 (ns76_wgc_lr: + 299,904)=ns76_wgc_lr/grid_generated_{t}.png' \
+      --column 'no guidance (ns76_wgc_u: + 199,936)=ns76_wgc_u/grid_generated_{t}.png' \
+      --column 'real test trains of the type=ns76_wgc_u/grid_real_{t}.png'
 """
 import argparse
 from pathlib import Path
