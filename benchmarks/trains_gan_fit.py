@@ -9,8 +9,9 @@ pixels, fit over real: below 1 is blurred, above 1 is noisier than the trains), 
 their fits) under benchmarks/results/trains_gan_fit/. Prints one JSON line and appends it to
 benchmarks/results/trains_gan_fit.jsonl (`--no-write`: print only).
 
-Usage:
-  python benchmarks/trains_gan_fit.py --configs '{"bc1": {"block_convs": 1}, "bc2": {"block_convs": 2}}'
+Usage (the 10_gan page's figure nbs/images/trains_gan_fit.png is the first configuration's image, copied):
+  python benchmarks/trains_gan_fit.py --configs '{"block_convs_1": {"block_convs": 1}, "block_convs_2": {"block_convs": 2}}'
+  cp benchmarks/results/trains_gan_fit/block_convs_1_1500.png nbs/images/trains_gan_fit.png
 """
 import os
 os.environ.setdefault('TF_ENABLE_ONEDNN_OPTS', '1')
