@@ -50,6 +50,11 @@ The 10_gan page's figure nbs/images/trains_gan_logistic_wgc_u.jpg (second phases
       --column 'guided, weight 3 (ns76_wgc_lr: + 299,904)=ns76_wgc_lr/grid_generated_{t}.png' \
       --column 'no guidance (ns76_wgc_u: + 199,936)=ns76_wgc_u/grid_generated_{t}.png' \
       --column 'real test trains of the type=ns76_wgc_u/grid_real_{t}.png'
+The 10_gan page's figure nbs/images/trains_gan_logistic_wgc_sc.jpg (second phases from ns76_wgc, the critic slowed):
+  python benchmarks/trains_gan_figure.py --out nbs/images/trains_gan_logistic_wgc_sc.jpg \
+      --column 'Adam 5e-5 for both (ns76_wgc_lr: + 299,904)=ns76_wgc_lr/grid_generated_{t}.png' \
+      --column 'critic at 2e-5, generator 5e-5 (ns76_wgc_sc: + 199,936)=ns76_wgc_sc/grid_generated_{t}.png' \
+      --column 'real test trains of the type=ns76_wgc_sc/grid_real_{t}.png'
 """
 import argparse
 from pathlib import Path
