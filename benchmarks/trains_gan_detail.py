@@ -2,7 +2,7 @@
 high-frequency share of the critic's and the guide's pushes on the images.
 
 For a run of `benchmarks/trains_gan.py` (rebuilt as its `report` step does; give --init-run for a second phase), on
---n fixed seeds per type (the seeds of trains_gan's evaluation) and as many real test trains of the type (make_trains,
+--n fixed seeds per type (consecutive blocks from 10**6, where trains_gan's evaluation seeds start) and as many real test trains of the type (make_trains,
 seed 12345):
   speckle      the mean absolute difference between neighbouring pixels (right and down), generated over real: 1 when
                the generated images are as busy as real ones; above 1: colour noise that real trains do not have
@@ -47,7 +47,7 @@ if a.init_run:                                       # a second phase: the first
 else: gan = load_gan_run(run_dir, guide); w = gan.weights_file
 K = len(TRAIN_CLASSES)
 test = make_trains(3000, size=76, seed=12345)
-SEEDS = np.arange(10**6, 10**6 + a.n * K)           # trains_gan.py's evaluation seeds
+SEEDS = np.arange(10**6, 10**6 + a.n * K)           # from trains_gan.py's evaluation range; type k takes the k-th block of --n
 
 def busy(x) -> float:
     "Mean absolute difference between neighbouring pixels, right and down."
