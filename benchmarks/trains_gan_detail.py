@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 import tensorflow as tf
 from _results import write_line
+from _pixels import busy, hf_share
 from synthview import zoo
 from synthview.gan import load_gan_run, latents_from_seeds
 from synthview.trains import make_trains, TRAIN_CLASSES
@@ -48,17 +49,6 @@ else: gan = load_gan_run(run_dir, guide); w = gan.weights_file
 K = len(TRAIN_CLASSES)
 test = make_trains(3000, size=76, seed=12345)
 SEEDS = np.arange(10**6, 10**6 + a.n * K)           # from trains_gan.py's evaluation range; type k takes the k-th block of --n
-
-def busy(x) -> float:
-    "Mean absolute difference between neighbouring pixels, right and down."
-    return float((np.abs(np.diff(x, axis=1)).mean() + np.abs(np.diff(x, axis=2)).mean()) / 2)
-
-def hf_share(x) -> float:
-    "Share of the energy of (N, H, W, C) arrays, each image's mean removed, above half the Nyquist frequency."
-    x = x - x.mean((1, 2), keepdims=True)
-    e = np.abs(np.fft.fft2(x, axes=(1, 2))) ** 2
-    fy, fx = np.abs(np.fft.fftfreq(x.shape[1]))[:, None], np.abs(np.fft.fftfreq(x.shape[2]))[None, :]
-    return float((e * (np.maximum(fy, fx) > 0.25)[None, :, :, None]).sum() / e.sum())
 
 def scores(x, k):
     y = tf.one_hot(np.full(len(x), k), K)

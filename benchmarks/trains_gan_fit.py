@@ -23,6 +23,7 @@ import tensorflow as tf
 import keras
 from PIL import Image
 from _results import write_line, ROOT
+from _pixels import busy
 from synthview.core import image_grid
 from synthview.gan import build_generator, latents_from_seeds
 from synthview.trains import make_trains
@@ -39,10 +40,6 @@ test = make_trains(a.n, size=76, seed=12345)
 real = test.canonical().astype(np.float32)
 z = latents_from_seeds(np.arange(a.n), 128)
 y = np.eye(3, dtype=np.float32)[np.asarray(test.labels)]
-
-def busy(x) -> float:
-    "Mean absolute difference between neighbouring pixels, right and down."
-    return float((np.abs(np.diff(x, axis=1)).mean() + np.abs(np.diff(x, axis=2)).mean()) / 2)
 
 out_dir = ROOT/'benchmarks'/'results'/'trains_gan_fit'
 out_dir.mkdir(parents=True, exist_ok=True)
