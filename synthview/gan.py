@@ -16,6 +16,7 @@ from .losses import *
 from .losses import _check_cap
 from .train import fit_run, check_run_folder
 from .gallery import EpochGallery, ImageSummary
+from .vae import build_encoder, reparameterize, kl_divergence
 
 # %% auto #0
 __all__ = ['GENERATOR_CONDITIONING', 'GENERATOR_UPSAMPLING', 'GAN_LOSSES', 'INIT_BRINGS', 'gan_plan', 'build_generator',
@@ -510,10 +511,14 @@ class GuidedGAN(keras.Model):
         self.generator_optimizer = opt(generator_optimizer, 'generator_adam', glr)
         super().compile(optimizer=None, **kwargs)
         self.critic_optimizer.build(self.critic.trainable_variables)
-        self.generator_optimizer.build(self.generator.trainable_variables)
+        self.generator_optimizer.build(self._generator_variables())
         self._gan_compile = dict(critic_optimizer=keras.optimizers.serialize(self.critic_optimizer),
                                  generator_optimizer=keras.optimizers.serialize(self.generator_optimizer),
                                  **{k: v for k, v in kwargs.items() if k in ('jit_compile', 'steps_per_execution', 'run_eagerly')})
+
+    def _generator_variables(self) -> list:
+        "What the generator's optimiser trains: the generator (and a subclass's encoder)."
+        return self.generator.trainable_variables
 
     def get_compile_config(self):
         "The optimisers and compile options, for saving."
@@ -612,6 +617,16 @@ _ADVERSARIAL = {'wasserstein': (wasserstein_critic_loss, wasserstein_generator_l
                 'logistic': (logistic_critic_loss, logistic_generator_loss)}
 GAN_LOSSES = tuple(_ADVERSARIAL)   # WGAN-GP's, or the non-saturating one with R1
 
+def _check_encoder(encoder, shape, latent_dim):
+    "WGANGP's encoder: None, or a Keras model of the generator's images to (mean, logvar), each (N, latent_dim)."
+    if encoder is None: return None
+    if not isinstance(encoder, keras.Model): raise ArgumentError.expected('encoder', 'a keras.Model (vae.build_encoder) or None', type(encoder).__name__)
+    want = f"an encoder of images {shape} to (mean, logvar), each (N, {latent_dim}) (build_encoder({shape}, {latent_dim}))"
+    outs = encoder.outputs if isinstance(encoder.outputs, (list, tuple)) else [encoder.outputs]
+    if tuple(encoder.inputs[0].shape[1:]) != tuple(shape) or len(outs) != 2 or any(tuple(o.shape[1:]) != (latent_dim,) for o in outs):
+        raise ShapeError.expected('encoder', want, f"inputs {[tuple(i.shape) for i in encoder.inputs]}, outputs {[tuple(o.shape) for o in outs]}")
+    return encoder
+
 @keras.saving.register_keras_serializable('synthview')
 class WGANGP(GuidedGAN):
     "WGAN-GP (Gulrajani et al. 2017) trained with `fit()`; a frozen classifier beside the critic can guide the generator; loss='logistic': the non-saturating GAN with R1 instead."
@@ -636,6 +651,9 @@ class WGANGP(GuidedGAN):
                  ema_beta:float|None=None,    # keep an EMA of the generator (decay per step, e.g. 0.999) for decoding and galleries
                  gp_epsilon:float=1e-10,      # epsilon under the square root of the gradient norm
                  loss:str='wasserstein',      # 'wasserstein' (WGAN-GP) or 'logistic': the non-saturating loss with the R1 penalty on real images (Mescheder et al. 2018)
+                 encoder:keras.Model|None=None, # images -> (mean, logvar) of a latent code (vae.build_encoder): the generator also learns to reconstruct real images from it
+                 reconstruction_weight:float=0.0, # weight of the reconstruction term: mean |x - G(E(x))| (+ kl_weight x KL per pixel); 0: none (needs encoder= when > 0)
+                 kl_weight:float=0.05,        # the KL term's weight per pixel: the scale of a Laplace likelihood, so the term is a VAE's negative ELBO x scale / pixels
                  seed:int|None=None,          # seed of latents, labels and interpolation factors (None: random)
                  **kwargs):                   # keras.Model arguments (name)
         super().__init__(**kwargs)
@@ -669,16 +687,27 @@ class WGANGP(GuidedGAN):
         self.gp_tracker = keras.metrics.Mean(name='gp')
         self.w_tracker = keras.metrics.Mean(name='w_distance')
         self.generator_loss_tracker = keras.metrics.Mean(name='generator_loss')
+        self.reconstruction_weight = check_float('reconstruction_weight', reconstruction_weight, 0)
+        self.kl_weight = check_float('kl_weight', kl_weight, 0)
+        self.encoder = _check_encoder(encoder, self.image_shape, self.latent_dim)
+        if (self.encoder is None) != (self.reconstruction_weight == 0):
+            raise ArgumentError.expected('encoder', 'an encoder together with reconstruction_weight > 0 (build_encoder(image_shape, latent_dim))' if self.encoder is None
+                                         else 'None with reconstruction_weight=0 (the encoder would never train)', 'None' if self.encoder is None else 'an encoder')
+        self.reconstruction_tracker = keras.metrics.Mean(name='reconstruction')
         self.built = True
 
     @property
     def metrics(self):
-        base = [self.critic_loss_tracker, self.gp_tracker, self.w_tracker, self.generator_loss_tracker]
+        base = [self.critic_loss_tracker, self.gp_tracker, self.w_tracker, self.generator_loss_tracker] + ([self.reconstruction_tracker] if self.encoder is not None else [])
         return base + (self.guidance_trackers + self.evaluation_trackers if self.guided else [])
 
     def call(self, inputs, training=False):
         "Images from latents (and one-hot labels): the generator."
         return self.generator(inputs, training=training)
+
+    def _generator_variables(self) -> list:
+        "What the generator's optimiser trains: the generator, and the encoder when there is one."
+        return self.generator.trainable_variables + ([] if self.encoder is None else self.encoder.trainable_variables)
 
 # %% ../nbs/10_gan.ipynb #6d00f87c
 @patch
@@ -732,25 +761,50 @@ def critic_step(self:WGANGP, real, labels=None):
     return loss, gp, tf.reduce_mean(real_scores) - tf.reduce_mean(fake_scores)   # the score gap: WGAN's Wasserstein estimate
 
 @patch
-def generator_step(self:WGANGP, b):
-    "One generator update: -E[D(G(z))] + scale * guidance loss, the two combined on the images (see _image_gradient)."
+def _reconstruction_loss(self:WGANGP, real, labels):
+    "The encoder's term: mean |x - G(z, y)| + kl_weight x KL(q(z|x) || N(0, I)) / pixels, z drawn from q(z|x) = encoder(x); y: the real images' labels."
+    n, _ = _replica()
+    b = tf.shape(real)[0]
+    mean, logvar = self.encoder(real, training=True)
+    eps = _my_slice(keras.random.normal((b * n, self.latent_dim), seed=self.seed_generator), b)
+    if self.conditional and labels is None:                       # no projection critic: the guide's label of each real image
+        labels = tf.one_hot(tf.argmax(self.classifier.log_probs(real), -1), self.n_classes)
+    rec = self._generate(reparameterize(mean, logvar, eps), labels if self.conditional else None, training=True)
+    l1 = tf.reduce_mean(tf.abs(tf.cast(rec, tf.float32) - real))
+    pixels = float(np.prod(self.image_shape))
+    return l1, l1 + self.kl_weight * tf.reduce_mean(kl_divergence(tf.cast(mean, tf.float32), tf.cast(logvar, tf.float32))) / pixels
+
+@patch
+def generator_step(self:WGANGP, b, real=None, labels=None):
+    "One generator update: -E[D(G(z))] + scale * guidance loss, the two combined on the images (see _image_gradient); with an encoder, + the reconstruction term of `real`."
     n, _ = _replica()
     z, y, mask = self._sample(b)
     guide = self.guided and self.guidance_weight > 0
-    with tf.GradientTape(persistent=guide) as tape:
+    encode = self.encoder is not None
+    if encode and real is None: raise ArgumentError.expected('real', 'the real batch to reconstruct (a GAN with an encoder)', 'None')
+    with tf.GradientTape(persistent=guide or encode) as tape:
         fake = self._generate(z, y, training=True)
         g_loss = self._generator_loss(self._judge(y)(fake, training=True))
         g_scaled = g_loss / n                                             # replicas' gradients are summed
         if guide:
             nll, share, prob = self._guidance_terms(fake, mask)
             nll_mean = tf.reduce_mean(nll)
+        if encode:
+            l1, rec_loss = self._reconstruction_loss(real, labels)
+            rec_scaled = self.reconstruction_weight * rec_loss / n
     variables = self.generator.trainable_variables
     if guide:
         g_img, scale = self._image_gradient(tape, fake, g_loss, nll, nll_mean)
         grads = tape.gradient(fake, variables, output_gradients=g_img / n)   # chain rule through the generator, once
         cls_loss = nll_mean if self.guidance_cap is None else guidance_loss_from_nll(nll, self.guidance_cap)
-        del tape
     else: grads = tape.gradient(g_scaled, variables)
+    if encode:                                                            # the reconstruction's own gradients: generator and encoder
+        everything = self._generator_variables()
+        r = tape.gradient(rec_scaled, everything)
+        grads = [g + dr for g, dr in zip(grads, r)] + r[len(variables):]
+        variables = everything
+        self.reconstruction_tracker.update_state(l1)
+    del tape
     self.generator_optimizer.apply_gradients(zip(grads, variables))
     if self.generator_ema is not None: ema_update(self.generator_ema, self.generator, self.ema_beta)
     if self.guided and not guide:
@@ -782,7 +836,7 @@ def train_step(self:WGANGP, data):
             labelss = [None] * self.n_critic if labels is None else tf.split(labels, self.n_critic)
     else: reals, labelss = [real] * self.n_critic, [labels] * self.n_critic   # the same batch for every critic step
     for r, l in zip(reals, labelss): c_loss, gp, w = self.critic_step(r, l)
-    out = self.generator_step(tf.shape(reals[0])[0])
+    out = self.generator_step(tf.shape(reals[0])[0], reals[0], labelss[0])
     for t, v in zip([self.critic_loss_tracker, self.gp_tracker, self.w_tracker], [c_loss, gp, w]): t.update_state(v)
     self.generator_loss_tracker.update_state(out[0])
     if self.guided:
@@ -808,6 +862,10 @@ def test_step(self:WGANGP, data):
     gap = tf.reduce_mean(real_scores) - tf.reduce_mean(fake_scores)
     for t, v in zip([self.critic_loss_tracker, self.gp_tracker, self.w_tracker, self.generator_loss_tracker],
                     [adv + self.gp_weight * gp, gp, gap, self._generator_loss(fake_scores)]): t.update_state(v)
+    if self.encoder is not None:                                      # held-out reconstruction error, from the posterior means
+        mean, _ = self.encoder(real, training=False)
+        ry = (labels if labels is not None else tf.one_hot(tf.argmax(self.classifier.log_probs(real), -1), self.n_classes)) if self.conditional else None
+        self.reconstruction_tracker.update_state(tf.reduce_mean(tf.abs(tf.cast(self._generate(mean, ry, training=False), tf.float32) - real)))
     if self.guided: self._judge_samples(fake, mask)
     return self._evaluation_logs()
 
@@ -847,7 +905,9 @@ def get_config(self:WGANGP):
                 critic=keras.saving.serialize_keras_object(self.critic), **self.guidance_config(),
                 guidance_warmup=self.guidance_warmup, guidance_ramp=self.guidance_ramp, gp_every=self.gp_every,
                 fresh_real=self.fresh_real, ema_beta=self.ema_beta, gp_weight=self.gp_weight,
-                n_critic=self.n_critic, gp_epsilon=self.gp_epsilon, loss=self.adversarial_loss)
+                n_critic=self.n_critic, gp_epsilon=self.gp_epsilon, loss=self.adversarial_loss,
+                encoder=None if self.encoder is None else keras.saving.serialize_keras_object(self.encoder),
+                reconstruction_weight=self.reconstruction_weight, kl_weight=self.kl_weight)
 
 @patch
 def save_own_variables(self:WGANGP, store):
@@ -864,6 +924,7 @@ def from_config(cls:WGANGP, config):
     "A WGANGP from get_config()."
     config = dict(config)
     g, c = (keras.saving.deserialize_keras_object(config.pop(k)) for k in ('generator', 'critic'))
+    if config.get('encoder') is not None: config['encoder'] = keras.saving.deserialize_keras_object(config['encoder'])
     return cls(g, c, **config)
 
 # %% ../nbs/10_gan.ipynb #a9476c31
@@ -897,7 +958,7 @@ _RESUME_KEYS = ('image_shape', 'classifier', 'target', 'conditional', 'classes',
                 'gallery_threshold', 'guidance_mode', 'guidance_cap', 'guidance_augment', 'guidance_warmup', 'guidance_ramp', 'gp_every',
                 'fresh_real', 'ema_beta', 'generator_learning_rate', 'critic_sees',
                 'generator_conditioning', 'critic_features', 'loss', 'generator_upsample',
-                'generator_block_convs')   # older_ok: a run from before a key resumes (generator_conditioning was 'input', critic_features None, loss 'wasserstein', generator_upsample 'transpose', generator_block_convs 1)
+                'generator_block_convs', 'reconstruction_weight', 'kl_weight', 'encoder_widths')   # older_ok: a run from before a key resumes (generator_conditioning was 'input', critic_features None, loss 'wasserstein', generator_upsample 'transpose', generator_block_convs 1, reconstruction_weight 0)
 
 def _observers(run_dir, gallery, image_summaries) -> list:
     "A GAN run's own callbacks for fit_run: the epoch gallery, and generated grids for TensorBoard when the run has a folder."
@@ -1028,6 +1089,9 @@ def train_gan(data:ImageDataset,         # training images (their labels are not
               oracle=None,                # EpochGallery oracle: an independent classifier that also judges the gallery (see metrics.train_oracle)
               image_summaries:bool=True,  # TensorBoard image grids
               verbose='auto',             # Keras fit verbosity
+              reconstruction_weight:float=0.0, # > 0: an encoder (vae.build_encoder) trains beside the generator, which also learns to reconstruct the real images from their codes (see WGANGP)
+              kl_weight:float=0.05,       # the reconstruction term's KL weight per pixel (see WGANGP)
+              encoder_widths=None,        # the encoder's conv widths (see vae.build_encoder); None: its default
               init=None):                 # start from trained networks: a (generator, critic) pair (e.g. zoo.load_gan(name)), copied; None: new ones from the widths above
     "Build and train a (classifier-guided) WGAN-GP with the epoch gallery, TensorBoard, checkpoints, a divergence guard and resume."
     if not isinstance(data, ImageDataset): raise ArgumentError.expected('data', 'an ImageDataset', type(data).__name__)
@@ -1062,7 +1126,9 @@ def train_gan(data:ImageDataset,         # training images (their labels are not
         features = classifier_features(clf, critic_features) if critic_features else None   # its weights too are the strategy's
         g, c = _networks(data.shape, latent_dim, n_classes, sees, generator_widths, critic_widths, init, generator_conditioning, features, generator_upsample,
                          generator_block_convs)
-        gan = WGANGP(g, c, classifier=clf, target=target, conditional=conditional, guidance_weight=guidance_weight,
+        enc = (build_encoder(data.shape, int(g.inputs[0].shape[-1]), widths=encoder_widths, name='gan_encoder')
+               if check_float('reconstruction_weight', reconstruction_weight, 0) > 0 else None)
+        gan = WGANGP(g, c, encoder=enc, reconstruction_weight=reconstruction_weight, kl_weight=kl_weight, classifier=clf, target=target, conditional=conditional, guidance_weight=guidance_weight,
                      guidance_mode=guidance_mode, guidance_cap=guidance_cap, guidance_augment=guidance_augment,
                      guidance_warmup=guidance_warmup, guidance_ramp=guidance_ramp, gp_weight=gp_weight, gp_every=gp_every,
                      n_critic=n_critic, fresh_real=fresh_real, ema_beta=ema_beta, loss=loss, seed=seed)
@@ -1077,7 +1143,8 @@ def train_gan(data:ImageDataset,         # training images (their labels are not
                   guidance_augment=gan.guidance_augment is not None and (gan.guidance_augment or True), guidance_warmup=gan.guidance_warmup,
                   guidance_ramp=gan.guidance_ramp, gp_weight=gan.gp_weight, gp_every=gan.gp_every, loss=gan.adversarial_loss, fresh_real=gan.fresh_real,
                   ema_beta=gan.ema_beta, learning_rate=lr, generator_learning_rate=generator_learning_rate, strategy=type(strategy).__name__,
-                  replicas=n_rep, critic_sees=sees, init=None if init is None else [m.name for m in init], **_gallery_config(gallery))
+                  replicas=n_rep, critic_sees=sees, reconstruction_weight=gan.reconstruction_weight, kl_weight=gan.kl_weight,
+                  encoder_widths=None if encoder_widths is None else [int(w) for w in encoder_widths], init=None if init is None else [m.name for m in init], **_gallery_config(gallery))
     ds = data.to_tf(per_step, shuffle=True, seed=seed, labels=gan.critic_classes is not None, drop_remainder=True)   # fresh_real: n_critic minibatches a step
     hist = fit_run(gan, ds, epochs=epochs, run_dir=run_dir, config=config, resume=resume, resume_keys=_RESUME_KEYS, older_ok=True, what='GAN', callbacks=callbacks,
                    observers=_observers(run_dir, gallery, image_summaries), keep_backup=True, verbose=verbose)   # kept: more epochs continue the run
@@ -1094,7 +1161,7 @@ def load_generator(run_dir, label=None) -> GeneratorDecoder:
     return GeneratorDecoder(model, label)
 
 _REBUILD_KEYS = ('guidance_weight', 'guidance_mode', 'guidance_cap', 'guidance_augment', 'guidance_warmup', 'guidance_ramp', 'gp_weight',
-                 'gp_every', 'n_critic', 'fresh_real', 'ema_beta', 'conditional', 'loss')
+                 'gp_every', 'n_critic', 'fresh_real', 'ema_beta', 'conditional', 'loss', 'reconstruction_weight', 'kl_weight')
 
 def load_gan_run(run_dir,           # a train_gan run folder
                  classifier=None,   # the run's guide (a Classifier, Keras model or .keras path); None for an unguided run
@@ -1112,7 +1179,8 @@ def load_gan_run(run_dir,           # a train_gan run folder
                         upsample=cfg.get('generator_upsample', 'transpose'), block_convs=cfg.get('generator_block_convs', 1))
     c = build_critic(shape, widths=cfg['critic_widths'], n_classes=k if cfg.get('critic_sees') == 'guide' and k else None,
                      features=classifier_features(clf, cfg['critic_features']) if cfg.get('critic_features') else None)
-    gan = WGANGP(g, c, classifier=clf, target=cfg.get('target'), seed=cfg['seed'], **{x: cfg[x] for x in _REBUILD_KEYS if x in cfg})
+    e = build_encoder(shape, cfg['latent_dim'], widths=cfg.get('encoder_widths'), name='gan_encoder') if cfg.get('reconstruction_weight') else None
+    gan = WGANGP(g, c, encoder=e, classifier=clf, target=cfg.get('target'), seed=cfg['seed'], **{x: cfg[x] for x in _REBUILD_KEYS if x in cfg})
     w = Path(weights) if weights is not None else RUN_FILES.path(run_dir, 'gan_weights')
     if weights is None and not w.is_file(): w = RUN_FILES.path(run_dir, 'checkpoints')/'last_good.weights.h5'
     if not w.is_file(): raise DataError.expected('run_dir', f"the GAN's weights ({RUN_FILES.gan_weights}, or a last good checkpoint)", f"neither in {str(run_dir)!r}")
