@@ -31,6 +31,7 @@ import numpy as np
 import keras
 from PIL import Image
 from _results import write_line
+from _gan_runs import rebuild_run
 from synthview import zoo
 from synthview.core import image_grid
 from synthview.trains import make_trains, TRAIN_CLASSES
@@ -127,15 +128,8 @@ def run():
 
 def rebuild():
     cfg = json.loads((run_dir/'config.json').read_text())
-    if cfg.get('init'):                        # a run started from another's networks: its config has no widths, that run's has
-        if not a.init_run: p.error(f"{run_dir} started from init= networks: give --init-run, the run they came from")
-        gan = load_gan_run(a.init_run, guide)  # the same networks (and EMA), then this run's weights
-        w = run_dir/'gan.weights.h5'
-        if not w.is_file(): w = run_dir/'checkpoints'/'last_good.weights.h5'
-        gan.load_weights(str(w))
-    else:
-        gan = load_gan_run(run_dir, guide)     # gan.weights.h5, else (a run stopped early) its last good epoch
-        w = gan.weights_file
+    if cfg.get('init') and not a.init_run: p.error(f"{run_dir} started from init= networks: give --init-run, the run they came from")
+    gan, w = rebuild_run(run_dir, guide, a.init_run if cfg.get('init') else None)
     info = dict(config=cfg, stopped_early=True, weights=str(w))
     if w.parent.name == 'checkpoints':        # the epoch of those weights, and the real images seen by then
         ep = json.loads((w.parent/'last_good.json').read_text())['epoch']

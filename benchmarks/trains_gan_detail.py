@@ -26,8 +26,9 @@ import numpy as np
 import tensorflow as tf
 from _results import write_line
 from _pixels import busy, hf_share
+from _gan_runs import rebuild_run
 from synthview import zoo
-from synthview.gan import load_gan_run, latents_from_seeds
+from synthview.gan import latents_from_seeds
 from synthview.trains import make_trains, TRAIN_CLASSES
 
 p = argparse.ArgumentParser()
@@ -40,12 +41,7 @@ a = p.parse_args()
 
 run_dir = Path(a.root)/a.name
 guide = zoo.load('trains-classifier')
-if a.init_run:                                       # a second phase: the first run's networks, then this run's weights
-    gan = load_gan_run(a.init_run, guide)
-    w = run_dir/'gan.weights.h5'
-    if not w.is_file(): w = run_dir/'checkpoints'/'last_good.weights.h5'
-    gan.load_weights(str(w))
-else: gan = load_gan_run(run_dir, guide); w = gan.weights_file
+gan, w = rebuild_run(run_dir, guide, a.init_run)     # a second phase: the first run's networks, then this run's weights
 K = len(TRAIN_CLASSES)
 test = make_trains(3000, size=76, seed=12345)
 SEEDS = np.arange(10**6, 10**6 + a.n * K)           # from trains_gan.py's evaluation range; type k takes the k-th block of --n
