@@ -16,7 +16,9 @@ Steps (each resumable; the run folder is --root/--name):
           ema_beta), saved as RUN/report_generator_raw.keras, its grids as grid_generated_TYPE_raw.png.
 Both save the generator they judged as RUN/report_generator.keras (benchmarks/zoo_build.py --source takes it).
 Every evaluation also gives the label effect: how much an image changes when only the type asked for changes, against
-when only the seed does (0: the generator ignores the type).
+when only the seed does (0: the generator ignores the type); a run with an encoder (reconstruction_weight) also gives
+the mean absolute error of 300 real test trains per type drawn back from their codes, and a grid of them per type
+(grid_reconstructed_TYPE.png).
 Usage:
   python benchmarks/trains_gan.py run --name cond76 --images 400000
   python benchmarks/trains_gan.py report --name cond76
@@ -80,6 +82,9 @@ def judge(gan) -> dict:
     r = oracle_report(guide, oracle, x, test, labels=LABELS, per_class=True, seed=0)
     out = {k: (round(v, 4) if isinstance(v, float) else v) for k, v in r.items() if not isinstance(v, dict)}
     out['label_effect'] = round(label_effect(gan), 4)
+    if gan.encoder is not None:                         # mean absolute error of real test trains drawn back from their codes
+        out['reconstruction_l1'] = round(float(np.mean([np.abs(reconstruct(gan, xk, k) - xk).mean()
+                                                        for k in range(K) for xk in [test.where_class(k).canonical()[:300]]])), 4)
     out['per_type'] = {n: {k: (round(v, 4) if isinstance(v, float) else v) for k, v in d.items()} for n, d in r['per_class'].items()}
     return out
 
@@ -107,7 +112,18 @@ def grids(gan) -> dict:
             f = run_dir/f"grid_{what}_{name}{'_raw' if what == 'generated' and RAW else ''}.png"
             Image.fromarray(image_grid(imgs, ncols=8)).save(f)
             out[f'{what}_{name}'] = str(f)
+        if gan.encoder is not None:                     # a run with reconstruction_weight: the same real trains drawn back from their codes
+            f = run_dir/f"grid_reconstructed_{name}{'_raw' if RAW else ''}.png"
+            Image.fromarray(image_grid(reconstruct(gan, test.where_class(k).canonical()[:64], k), ncols=8)).save(f)
+            out[f'reconstructed_{name}'] = str(f)
     return out
+
+def reconstruct(gan, x, k):
+    "Real images of type k drawn back by the judged generator from the encoder's posterior means."
+    g = gan.generator if RAW else gan.shown_generator()
+    z = np.concatenate([np.asarray(gan.encoder(x[i:i + 100], training=False)[0]) for i in range(0, len(x), 100)])
+    y = np.eye(K, dtype=np.float32)[np.full(len(x), k)]
+    return np.concatenate([np.asarray(g([z[i:i + 100], y[i:i + 100]], training=False)) for i in range(0, len(x), 100)])
 
 def run():
     data = guide_subset(make_trains(a.n_train, size=a.size, seed=7), guide, list(range(K)))   # the guide's verdicts: a projection critic's labels
