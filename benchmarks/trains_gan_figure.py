@@ -55,6 +55,12 @@ The 10_gan page's figure nbs/images/trains_gan_logistic_wgc_sc.jpg (second phase
       --column 'Adam 5e-5 for both (ns76_wgc_lr: + 299,904)=ns76_wgc_lr/grid_generated_{t}.png' \
       --column 'critic at 2e-5, generator 5e-5 (ns76_wgc_sc: + 199,936)=ns76_wgc_sc/grid_generated_{t}.png' \
       --column 'real test trains of the type=ns76_wgc_sc/grid_real_{t}.png'
+The 10_gan page's figure nbs/images/trains_gan_logistic_wgc_rec.jpg (second phases from ns76_wgc, with reconstruction):
+  python benchmarks/trains_gan_figure.py --out nbs/images/trains_gan_logistic_wgc_rec.jpg \
+      --column 'guided, Adam 5e-5 (ns76_wgc_lr: + 299,904)=ns76_wgc_lr/grid_generated_{t}.png' \
+      --column 'with reconstruction (ns76_wgc_rec2: + 199,936)=ns76_wgc_rec2/grid_generated_{t}.png' \
+      --column 'its reconstructions of the real trains at right=ns76_wgc_rec2/grid_reconstructed_{t}.png' \
+      --column 'real test trains of the type=ns76_wgc_rec2/grid_real_{t}.png'
 """
 import argparse
 from pathlib import Path
