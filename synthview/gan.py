@@ -761,15 +761,21 @@ def critic_step(self:WGANGP, real, labels=None):
     return loss, gp, tf.reduce_mean(real_scores) - tf.reduce_mean(fake_scores)   # the score gap: WGAN's Wasserstein estimate
 
 @patch
+def _labels_of(self:WGANGP, real, labels):
+    "The generator's labels for real images: a projection critic's (labels), else the guide's verdict; None for a GAN that is not conditional."
+    if not self.conditional: return None
+    if labels is not None: return labels
+    if self.classifier is None: raise ArgumentError.expected('classifier', 'a guide to label the real images the generator reconstructs (or a projection critic)', 'None')
+    return tf.one_hot(tf.argmax(self.classifier.log_probs(real), -1), self.n_classes)
+
+@patch
 def _reconstruction_loss(self:WGANGP, real, labels):
     "The encoder's term: mean |x - G(z, y)| + kl_weight x KL(q(z|x) || N(0, I)) / pixels, z drawn from q(z|x) = encoder(x); y: the real images' labels."
     n, _ = _replica()
     b = tf.shape(real)[0]
     mean, logvar = self.encoder(real, training=True)
     eps = _my_slice(keras.random.normal((b * n, self.latent_dim), seed=self.seed_generator), b)
-    if self.conditional and labels is None:                       # no projection critic: the guide's label of each real image
-        labels = tf.one_hot(tf.argmax(self.classifier.log_probs(real), -1), self.n_classes)
-    rec = self._generate(reparameterize(mean, logvar, eps), labels if self.conditional else None, training=True)
+    rec = self._generate(reparameterize(mean, logvar, eps), self._labels_of(real, labels), training=True)
     l1 = tf.reduce_mean(tf.abs(tf.cast(rec, tf.float32) - real))
     pixels = float(np.prod(self.image_shape))
     return l1, l1 + self.kl_weight * tf.reduce_mean(kl_divergence(tf.cast(mean, tf.float32), tf.cast(logvar, tf.float32))) / pixels
@@ -864,8 +870,8 @@ def test_step(self:WGANGP, data):
                     [adv + self.gp_weight * gp, gp, gap, self._generator_loss(fake_scores)]): t.update_state(v)
     if self.encoder is not None:                                      # held-out reconstruction error, from the posterior means
         mean, _ = self.encoder(real, training=False)
-        ry = (labels if labels is not None else tf.one_hot(tf.argmax(self.classifier.log_probs(real), -1), self.n_classes)) if self.conditional else None
-        self.reconstruction_tracker.update_state(tf.reduce_mean(tf.abs(tf.cast(self._generate(mean, ry, training=False), tf.float32) - real)))
+        rec = self._generate(mean, self._labels_of(real, labels), training=False)
+        self.reconstruction_tracker.update_state(tf.reduce_mean(tf.abs(tf.cast(rec, tf.float32) - real)))
     if self.guided: self._judge_samples(fake, mask)
     return self._evaluation_logs()
 
