@@ -121,9 +121,8 @@ def grids(gan) -> dict:
 def reconstruct(gan, x, k):
     "Real images of type k drawn back by the judged generator from the encoder's posterior means."
     g = gan.generator if RAW else gan.shown_generator()
-    z = np.concatenate([np.asarray(gan.encoder(x[i:i + 100], training=False)[0]) for i in range(0, len(x), 100)])
-    y = np.eye(K, dtype=np.float32)[np.full(len(x), k)]
-    return np.concatenate([np.asarray(g([z[i:i + 100], y[i:i + 100]], training=False)) for i in range(0, len(x), 100)])
+    z = gan.encoder.predict(x, batch_size=100, verbose=0)[0]
+    return g.predict([z, np.eye(K, dtype=np.float32)[np.full(len(x), k)]], batch_size=100, verbose=0)
 
 def run():
     data = guide_subset(make_trains(a.n_train, size=a.size, seed=7), guide, list(range(K)))   # the guide's verdicts: a projection critic's labels
